@@ -1,0 +1,39 @@
+# One-command set-up: `make test` and `make demo` build .venv from nothing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test test-all demo lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@# CPU wheel of torch first where no NVIDIA GPU is present (avoids a multi-GB CUDA build).
+	@if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then \
+		echo "NVIDIA GPU found: installing torch from the package index"; \
+	else \
+		echo "no NVIDIA GPU: installing the CPU torch wheel"; \
+		$(PY) -m pip install --quiet "torch==2.13.0"; \
+	fi
+	$(PY) -m pip install --quiet -e ".[dev,experiments]"
+	touch $(STAMP)
+
+test: setup
+	$(PY) -m pytest -m "not slow and not gpu and not hardware" -n 2 -q
+
+test-all: setup
+	$(PY) -m pytest -m "not hardware" -q
+
+demo: setup
+	$(PY) experiments/two_moons.py
+
+lint: setup
+	$(VENV)/bin/ruff check qml circuits experiments tests
+	$(VENV)/bin/ruff format --check qml circuits experiments tests
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""qml: hybrid quantum-classical machine learning on PyTorch.
+
+Build a :class:`Circuit`, wrap it in a :class:`QuantumLayer`, train it like any ``nn.Module``.
+"""
+
+from qml import errors
+from qml.circuit import Circuit, Operation
+from qml.expr import Expr, InputArray, WeightArray
+from qml.gates import GATES
+from qml.observables import Hermitian, Observable, PauliSum, PauliWord, I, X, Y, Z
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Circuit",
+    "Operation",
+    "Expr",
+    "InputArray",
+    "WeightArray",
+    "GATES",
+    "Observable",
+    "PauliWord",
+    "PauliSum",
+    "Hermitian",
+    "X",
+    "Y",
+    "Z",
+    "I",
+    "errors",
+]

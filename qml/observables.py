@@ -1,0 +1,298 @@
+"""Observables: Pauli words, real-weighted Pauli sums and Hermitian matrices.
+
+``qml.Z(0) @ qml.Z(1)`` is a Pauli product, ``0.5 * qml.X(0) - qml.Z(1)`` a real-weighted sum.
+Wire ``q`` is circuit qubit ``q`` (wire 0 is the most significant bit of a basis index).
+
+Example:
+    >>> import qml
+    >>> 0.5 * qml.Z(0) @ qml.Z(1) - qml.X(2)
+    0.5 * Z(0) @ Z(1) - X(2)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import torch
+
+from qml.errors import ObservableError
+
+__all__ = ["Observable", "PauliWord", "PauliSum", "Hermitian", "X", "Y", "Z", "I", "as_observable"]
+
+# Single-qubit Pauli product table: (a, b) -> (phase, result)
+_PAULI_PRODUCT = {
+    ("X", "X"): (1, "I"), ("Y", "Y"): (1, "I"), ("Z", "Z"): (1, "I"),
+    ("X", "Y"): (1j, "Z"), ("Y", "X"): (-1j, "Z"),
+    ("Y", "Z"): (1j, "X"), ("Z", "Y"): (-1j, "X"),
+    ("Z", "X"): (1j, "Y"), ("X", "Z"): (-1j, "Y"),
+}  # fmt: skip
+
+PAULI_MATRICES = {
+    "I": np.eye(2, dtype=complex),
+    "X": np.array([[0, 1], [1, 0]], dtype=complex),
+    "Y": np.array([[0, -1j], [1j, 0]], dtype=complex),
+    "Z": np.array([[1, 0], [0, -1]], dtype=complex),
+}
+
+
+class Observable:
+    """Base class: a Hermitian operator on some wires."""
+
+    @property
+    def wires(self) -> tuple[int, ...]:
+        raise NotImplementedError
+
+    def terms(self) -> list[tuple[float, PauliWord | Hermitian]]:
+        """The observable as a real-weighted list of Pauli words / Hermitian matrices."""
+        raise NotImplementedError
+
+    def matrix(self, n_qubits: int | None = None) -> np.ndarray:
+        """Dense matrix on wires ``0..n_qubits-1`` (default: up to the largest wire used)."""
+        n = n_qubits if n_qubits is not None else (max(self.wires, default=-1) + 1)
+        out = np.zeros((2**n, 2**n), dtype=complex)
+        for coeff, term in self.terms():
+            out += coeff * term._dense(n)
+        return out
+
+    # -- algebra ----------------------------------------------------------------------------
+    def __add__(self, other: object) -> PauliSum:
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            other = float(other) * PauliWord({})
+        if not isinstance(other, Observable):
+            return NotImplemented
+        return PauliSum(self.terms() + other.terms())
+
+    def __radd__(self, other: object) -> PauliSum:
+        return self.__add__(other)
+
+    def __sub__(self, other: object) -> PauliSum:
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            other = float(other) * PauliWord({})
+        if not isinstance(other, Observable):
+            return NotImplemented
+        return PauliSum(self.terms() + [(-c, t) for c, t in other.terms()])
+
+    def __rsub__(self, other: object) -> PauliSum:
+        return (-1.0 * self).__add__(other)
+
+    def __neg__(self) -> Observable:
+        return -1.0 * self
+
+    def __mul__(self, scalar: object) -> Observable:
+        return self._scale(scalar)
+
+    def __rmul__(self, scalar: object) -> Observable:
+        return self._scale(scalar)
+
+    def _scale(self, scalar: object) -> Observable:
+        if isinstance(scalar, bool) or not isinstance(scalar, numbers.Number):
+            return NotImplemented
+        if isinstance(scalar, complex) and scalar.imag != 0:
+            raise ObservableError(
+                f"coefficient {scalar!r} is not real: a complex multiple of {self} "
+                "is not Hermitian"
+            )
+        value = float(scalar.real if isinstance(scalar, complex) else scalar)
+        terms = [(value * c, t) for c, t in self.terms()]
+        if len(terms) == 1 and isinstance(terms[0][1], PauliWord):
+            return terms[0][1]._with_coeff(terms[0][0])
+        return PauliSum(terms)
+
+    def __matmul__(self, other: object) -> Observable:
+        if not isinstance(other, Observable):
+            return NotImplemented
+        out: list[tuple[float, PauliWord | Hermitian]] = []
+        for ca, ta in self.terms():
+            for cb, tb in other.terms():
+                if not (isinstance(ta, PauliWord) and isinstance(tb, PauliWord)):
+                    raise ObservableError(
+                        f"products with Hermitian matrices are not supported: {ta} @ {tb}"
+                    )
+                phase, word = ta._times(tb)
+                out.append((ca * cb * phase, word))
+        # products of sums can pair imaginary parts that cancel: collect before judging
+        total: dict[tuple, complex] = {}
+        words: dict[tuple, PauliWord] = {}
+        for c, w in out:
+            total[w.key] = total.get(w.key, 0) + c
+            words[w.key] = w
+        terms = []
+        for key, c in total.items():
+            if abs(complex(c).imag) > 1e-12:
+                raise ObservableError(
+                    f"{self} @ {other} has the imaginary coefficient {complex(c)!r} on "
+                    f"{words[key]}: the product is not Hermitian"
+                )
+            terms.append((float(complex(c).real), words[key]))
+        if len(terms) == 1:
+            return terms[0][1]._with_coeff(terms[0][0])
+        return PauliSum(terms)
+
+    def validate(self, n_qubits: int) -> None:
+        """Raise :class:`ObservableError` if the observable acts outside ``n_qubits`` wires."""
+        for w in self.wires:
+            if not 0 <= w < n_qubits:
+                raise ObservableError(
+                    f"observable {self} acts on wire {w}, but the circuit has {n_qubits} qubits"
+                )
+
+
+class PauliWord(Observable):
+    """``coeff * P_w0 @ P_w1 @ ...``; ``paulis`` maps wire -> 'X' | 'Y' | 'Z' (identity omitted).
+
+    ``identity_wires`` remembers wires given as ``I(q)`` so they are still range-checked.
+    """
+
+    def __init__(self, paulis: dict[int, str], coeff: float = 1.0, identity_wires=()):
+        self.paulis = dict(sorted(paulis.items()))
+        self.coeff = float(coeff)
+        self.identity_wires = tuple(sorted(set(identity_wires) - set(self.paulis)))
+
+    @property
+    def key(self) -> tuple:
+        return tuple(self.paulis.items())
+
+    @property
+    def wires(self) -> tuple[int, ...]:
+        return tuple(sorted(set(self.paulis) | set(self.identity_wires)))
+
+    def terms(self):
+        return [(self.coeff, self._with_coeff(1.0))]
+
+    def _with_coeff(self, coeff: float) -> PauliWord:
+        return PauliWord(self.paulis, coeff, self.identity_wires)
+
+    def _times(self, other: PauliWord) -> tuple[complex, PauliWord]:
+        phase: complex = 1
+        paulis = dict(self.paulis)
+        for w, p in other.paulis.items():
+            if w in paulis:
+                ph, r = _PAULI_PRODUCT[(paulis[w], p)]
+                phase *= ph
+                if r == "I":
+                    del paulis[w]
+                else:
+                    paulis[w] = r
+            else:
+                paulis[w] = p
+        ids = set(self.identity_wires) | set(other.identity_wires) | set(self.paulis)
+        ids |= set(other.paulis)
+        return phase, PauliWord(paulis, 1.0, ids)
+
+    def _dense(self, n: int) -> np.ndarray:
+        out = np.ones((1, 1), dtype=complex)
+        for w in range(n):
+            out = np.kron(out, PAULI_MATRICES[self.paulis.get(w, "I")])
+        return out
+
+    def __repr__(self) -> str:
+        body = " @ ".join(f"{p}({w})" for w, p in self.paulis.items())
+        if not body:
+            body = f"I({self.identity_wires[0]})" if self.identity_wires else "I"
+        if self.coeff == 1.0:
+            return body
+        return f"-{body}" if self.coeff == -1.0 else f"{self.coeff:g} * {body}"
+
+
+class PauliSum(Observable):
+    """A real-weighted sum of Pauli words (and Hermitian matrices)."""
+
+    def __init__(self, terms: Iterable[tuple[float, PauliWord | Hermitian]]):
+        self._terms = [(float(c), t) for c, t in terms]
+
+    @property
+    def wires(self) -> tuple[int, ...]:
+        return tuple(sorted({w for _, t in self._terms for w in t.wires}))
+
+    def terms(self):
+        return list(self._terms)
+
+    def __repr__(self) -> str:
+        parts = []
+        for i, (c, t) in enumerate(self._terms):
+            sign = "-" if c < 0 else "+"
+            mag = abs(c)
+            body = repr(t) if mag == 1.0 else f"{mag:g} * {t!r}"
+            parts.append(body if i == 0 and sign == "+" else f"{sign} {body}")
+            if i == 0 and sign == "-":
+                parts[0] = f"-{body}"
+        return " ".join(parts) if parts else "0"
+
+
+class Hermitian(Observable):
+    """A Hermitian matrix on ``wires`` (first listed wire = most significant bit).
+
+    Raises:
+        ObservableError: if the matrix is not square of size ``2**len(wires)``, not Hermitian,
+            or the wires repeat.
+    """
+
+    def __init__(self, matrix, wires: Sequence[int] | int):
+        wires = (wires,) if isinstance(wires, numbers.Integral) else tuple(wires)
+        if len(set(wires)) != len(wires) or not wires:
+            raise ObservableError(f"Hermitian needs distinct wires, got {wires}")
+        m = np.asarray(
+            matrix.detach().cpu().numpy() if isinstance(matrix, torch.Tensor) else matrix,
+            dtype=complex,
+        )
+        d = 2 ** len(wires)
+        if m.shape != (d, d):
+            raise ObservableError(
+                f"Hermitian on wires {wires} needs a {d}x{d} matrix, got shape {m.shape}"
+            )
+        if not np.allclose(m, m.conj().T, atol=1e-10):
+            err = float(np.abs(m - m.conj().T).max())
+            raise ObservableError(
+                f"matrix on wires {wires} is not Hermitian (max |M - M^dagger| = {err:.3g})"
+            )
+        self.matrix_ = m
+        self._wires = tuple(int(w) for w in wires)
+
+    @property
+    def wires(self) -> tuple[int, ...]:
+        return self._wires
+
+    def terms(self):
+        return [(1.0, self)]
+
+    def _dense(self, n: int) -> np.ndarray:
+        rest = [w for w in range(n) if w not in self._wires]
+        full = np.kron(self.matrix_, np.eye(2 ** len(rest)))
+        order = list(self._wires) + rest  # axis i of `full` is wire order[i]
+        t = full.reshape([2] * (2 * n))
+        perm = [order.index(w) for w in range(n)]
+        t = t.transpose(perm + [n + p for p in perm])
+        return t.reshape(2**n, 2**n)
+
+    def __repr__(self) -> str:
+        return f"Hermitian(wires={list(self._wires)})"
+
+
+def _pauli(letter: str):
+    def make(wire: int) -> PauliWord:
+        if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
+            raise ObservableError(f"{letter}(wire) needs a non-negative integer wire, got {wire!r}")
+        if letter == "I":
+            return PauliWord({}, 1.0, (int(wire),))
+        return PauliWord({int(wire): letter})
+
+    make.__name__ = letter
+    make.__doc__ = f"Pauli {letter} on ``wire``."
+    return make
+
+
+X = _pauli("X")
+Y = _pauli("Y")
+Z = _pauli("Z")
+I = _pauli("I")  # noqa: E741 - the conventional name
+
+
+def as_observable(obs: object) -> Observable:
+    """Accept an :class:`Observable` or raise :class:`ObservableError` naming the value."""
+    if isinstance(obs, Observable):
+        return obs
+    raise ObservableError(
+        f"expected an observable such as qml.Z(0) or qml.Hermitian(M, wires), got {obs!r}"
+    )

@@ -1,0 +1,165 @@
+"""Execution plan of the native simulator.
+
+:func:`compile_plan` turns a :class:`~qml.Circuit` into a :class:`Plan` once; ``Plan.run``
+evaluates every angle for the batch and applies the gates. This is the one piece of the
+simulator that knows the order of work, so a faster compiled plan (fusion, permutations,
+cached unitaries) can replace it without touching the IR, the kernels or the layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from qml.circuit import Circuit
+from qml.errors import InputError
+from qml.gates import GATES, GateSpec, gate_matrix
+from qml.observables import Hermitian, Observable, PauliWord
+from qml.sim.measure import basis_rotation, expval, probabilities, sample_bits
+from qml.sim.statevector import apply_diagonal, apply_matrix, zero_state
+
+__all__ = ["Plan", "compile_plan", "split_inputs"]
+
+
+@dataclass(frozen=True)
+class _Step:
+    spec: GateSpec
+    wires: tuple[int, ...]
+    params: tuple  # Expr per angle
+
+
+class Plan:
+    """A circuit prepared for repeated batched execution (see :func:`compile_plan`)."""
+
+    def __init__(self, circuit: Circuit):
+        self.circuit = circuit
+        self.n_qubits = circuit.n_qubits
+        self.steps = [_Step(op.spec, op.wires, op.params) for op in circuit]
+
+    def run(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        batch: int | None = None,
+        dtype: torch.dtype = torch.complex64,
+        device=None,
+    ) -> torch.Tensor:
+        """Final states for a batch.
+
+        Args:
+            inputs: ``(B, F)`` real features, or ``None`` for a circuit without inputs.
+            weights: name -> tensor of the declared shape.
+            batch: ``B`` when ``inputs`` is ``None`` (default 1).
+            dtype: ``torch.complex64`` or ``torch.complex128``.
+            device: where to simulate when ``inputs`` is ``None``.
+
+        Returns:
+            ``(B, 2, ..., 2)`` complex states.
+        """
+        if inputs is not None:
+            batch, device = inputs.shape[0], inputs.device
+        batch = 1 if batch is None else batch
+        cols = split_inputs(self.circuit, inputs)
+        flat = {name: w.reshape(-1) for name, w in weights.items()}
+        state = zero_state(self.n_qubits, batch, dtype=dtype, device=device)
+        for step in self.steps:
+            angles = [p.evaluate(cols, flat) for p in step.params]
+            m = gate_matrix(step.spec, angles, dtype=dtype, device=device)
+            if step.spec.diagonal:
+                state = apply_diagonal(state, torch.diagonal(m, dim1=-2, dim2=-1), step.wires)
+            else:
+                state = apply_matrix(state, m, step.wires)
+        return state
+
+    @staticmethod
+    def expvals(state: torch.Tensor, observables: Sequence[Observable]) -> torch.Tensor:
+        """Exact expectations, ``(B, len(observables))`` real."""
+        return torch.stack([expval(state, o) for o in observables], dim=1)
+
+    @staticmethod
+    def sampled_expvals(
+        state: torch.Tensor,
+        observables: Sequence[Observable],
+        shots: int,
+        *,
+        generator: torch.Generator | None,
+    ) -> torch.Tensor:
+        """Expectations estimated from ``shots`` measurements per term, ``(B, len(obs))``.
+
+        Each Pauli word is measured in its own basis (rotated onto Z); a Hermitian matrix in its
+        eigenbasis. The estimate of a sum is the coefficient-weighted sum of the term estimates.
+        """
+        out = []
+        for obs in observables:
+            total = torch.zeros(state.shape[0], dtype=torch.float64, device=state.device)
+            for coeff, term in obs.terms():
+                total = total + coeff * _sampled_term(state, term, shots, generator)
+            out.append(total.to(state.real.dtype))
+        return torch.stack(out, dim=1)
+
+
+def _sampled_term(state, term, shots, generator) -> torch.Tensor:
+    if isinstance(term, PauliWord):
+        if not term.paulis:
+            return torch.ones(state.shape[0], dtype=torch.float64, device=state.device)
+        rotated = state
+        for name, w in basis_rotation(term):
+            m = gate_matrix(GATES[name], [], dtype=state.dtype, device=state.device)
+            rotated = apply_matrix(rotated, m, (w,))
+        wires = list(term.paulis)
+        bits = sample_bits(probabilities(rotated, wires), shots, len(wires), generator=generator)
+        parity = bits.sum(-1) % 2  # (B, shots)
+        return (1.0 - 2.0 * parity.to(torch.float64)).mean(1)
+    assert isinstance(term, Hermitian)
+    evals, evecs = np.linalg.eigh(term.matrix_)
+    v_dag = torch.as_tensor(evecs.conj().T, dtype=state.dtype, device=state.device)
+    rotated = apply_matrix(state, v_dag, term.wires)
+    k = len(term.wires)
+    bits = sample_bits(probabilities(rotated, term.wires), shots, k, generator=generator)
+    weights = 2 ** torch.arange(k - 1, -1, -1, device=bits.device)
+    idx = (bits.long() * weights).sum(-1)
+    return torch.as_tensor(evals, dtype=torch.float64, device=bits.device)[idx].mean(1)
+
+
+def split_inputs(circuit: Circuit, inputs: torch.Tensor | None) -> dict[str, torch.Tensor]:
+    """Split ``(B, F)`` features into the circuit's input arrays, in declaration order.
+
+    Raises:
+        InputError: wrong width, not 2-D, or containing NaN / inf.
+    """
+    shapes = circuit.input_shapes
+    width = circuit.num_inputs
+    if inputs is None:
+        if width:
+            raise InputError(f"the circuit expects {width} input features, got none")
+        return {}
+    if inputs.dim() != 2:
+        raise InputError(f"inputs must be (B, F), got shape {tuple(inputs.shape)}")
+    if inputs.shape[1] != width:
+        raise InputError(
+            f"inputs have {inputs.shape[1]} features per sample, but the circuit declares "
+            f"{width} ({', '.join(f'{n}[{s}]' for n, s in shapes.items()) or 'none'})"
+        )
+    if inputs.is_complex():
+        raise InputError(f"inputs must be real, got dtype {inputs.dtype}")
+    if not torch.isfinite(inputs).all():
+        bad = (~torch.isfinite(inputs)).nonzero()[0].tolist()
+        raise InputError(
+            f"inputs contain a non-finite value {inputs[bad[0], bad[1]].item()} at sample "
+            f"{bad[0]}, feature {bad[1]}"
+        )
+    cols: dict[str, torch.Tensor] = {}
+    start = 0
+    for name, size in shapes.items():
+        cols[name] = inputs[:, start : start + size]
+        start += size
+    return cols
+
+
+def compile_plan(circuit: Circuit) -> Plan:
+    """Prepare ``circuit`` for batched execution."""
+    return Plan(circuit)
