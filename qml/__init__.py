@@ -7,6 +7,7 @@ from qml import errors
 from qml.circuit import Circuit, Operation
 from qml.expr import Expr, InputArray, WeightArray
 from qml.gates import GATES
+from qml.nn import QuantumLayer
 from qml.observables import Hermitian, Observable, PauliSum, PauliWord, I, X, Y, Z
 
 __version__ = "0.1.0"
@@ -18,6 +19,7 @@ __all__ = [
     "InputArray",
     "WeightArray",
     "GATES",
+    "QuantumLayer",
     "Observable",
     "PauliWord",
     "PauliSum",

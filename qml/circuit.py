@@ -24,7 +24,7 @@ from qml.errors import CircuitError, ParameterError
 from qml.expr import Add, Expr, Input, InputArray, Mul, Weight, WeightArray, as_expr
 from qml.gates import GATES, GateSpec
 
-__all__ = ["Circuit", "Operation"]
+__all__ = ["Circuit", "Operation", "StatePrep"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,23 @@ class Operation:
         return f"{self.name}({args})"
 
 
+@dataclass(frozen=True)
+class StatePrep:
+    """Amplitude encoding: the state on ``wires`` starts as the (padded, normalised) features.
+
+    Only allowed as a circuit's first operation, where the state is ``|0...0>``.
+    """
+
+    wires: tuple[int, ...]
+    params: tuple[Expr, ...]  # the features, one Expr each
+    normalize: bool = True
+    pad_with: float | None = None
+    name = "amplitude"
+
+    def __repr__(self) -> str:
+        return f"amplitude({', '.join(map(str, self.wires))}; {len(self.params)} features)"
+
+
 class Circuit:
     """A parametrised quantum circuit on ``n_qubits`` wires (wire 0 = most significant bit).
 
@@ -60,7 +77,7 @@ class Circuit:
         if n_qubits < 1:
             raise CircuitError(f"n_qubits must be at least 1, got {n_qubits}")
         self.n_qubits = int(n_qubits)
-        self._ops: list[Operation] = []
+        self._ops: list[Operation | StatePrep] = []
         self._inputs: dict[str, int] = {}  # name -> size, in declaration order
         self._weights: dict[str, tuple[int, ...]] = {}  # name -> shape
 
@@ -125,13 +142,13 @@ class Circuit:
         return dict(self._weights)
 
     @property
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[Operation | StatePrep]:
         return list(self._ops)
 
     def __len__(self) -> int:
         return len(self._ops)
 
-    def __iter__(self) -> Iterator[Operation]:
+    def __iter__(self) -> Iterator[Operation | StatePrep]:
         return iter(self._ops)
 
     # -- building --------------------------------------------------------------------------
@@ -183,6 +200,56 @@ class Circuit:
                         f"{gate} uses weight {leaf!r}, which this circuit did not declare "
                         f"(weights: {self._weights or 'none'}); call circuit.weights(...) first"
                     )
+
+    def amplitude_embedding(
+        self,
+        features: Sequence[object],
+        wires: Sequence[int] | None = None,
+        *,
+        normalize: bool = True,
+        pad_with: float | None = None,
+    ) -> Circuit:
+        """Start the circuit in the state whose amplitudes are ``features`` (amplitude encoding).
+
+        Args:
+            features: up to ``2**len(wires)`` real expressions (usually ``list(c.inputs(k))``).
+            wires: the wires encoded (default: all); the others start in ``|0>``.
+            normalize: divide by the features' norm at run time; if ``False`` the features
+                must already have norm 1.
+            pad_with: value for the missing amplitudes when fewer than ``2**len(wires)``
+                features are given.
+
+        Raises:
+            CircuitError: it is not the first operation, the wires are bad, or the number of
+                features does not fit the wires.
+        """
+        wires = tuple(range(self.n_qubits)) if wires is None else tuple(wires)
+        for w in wires:
+            if isinstance(w, bool) or not isinstance(w, numbers.Integral):
+                raise CircuitError(f"amplitude_embedding wire must be an integer, got {w!r}")
+            if not 0 <= w < self.n_qubits:
+                raise CircuitError(
+                    f"amplitude_embedding on wire {w}, but the circuit has {self.n_qubits} qubits"
+                )
+        if not wires or len(set(wires)) != len(wires):
+            raise CircuitError(f"amplitude_embedding needs distinct wires, got {wires}")
+        if self._ops:
+            raise CircuitError(
+                "amplitude_embedding must be the first operation of a circuit "
+                f"(this one already has {len(self._ops)})"
+            )
+        dim = 2 ** len(wires)
+        feats = tuple(as_expr(f, what="amplitude feature") for f in features)
+        if len(feats) > dim or (len(feats) < dim and pad_with is None) or not feats:
+            raise CircuitError(
+                f"amplitude_embedding on {len(wires)} wires takes {dim} features "
+                f"(fewer only with pad_with), got {len(feats)}"
+            )
+        for f in feats:
+            self._check_symbols(f, "amplitude_embedding")
+        pad = None if pad_with is None else float(pad_with)
+        self._ops.append(StatePrep(wires, feats, bool(normalize), pad))
+        return self
 
     # one method per gate of the table; each returns the circuit for chaining
     def h(self, q: int) -> Circuit:
@@ -293,6 +360,11 @@ class Circuit:
                 f"cannot compose a {self.n_qubits}-qubit circuit with a "
                 f"{other.n_qubits}-qubit circuit: pieces must act on the same wires"
             )
+        if self._ops and any(isinstance(op, StatePrep) for op in other._ops):
+            raise CircuitError(
+                "the right-hand piece starts with amplitude_embedding, which must be the first "
+                "operation; put it on the left"
+            )
         out = self.copy()
         for name, size in other._inputs.items():
             out.inputs(size, name)
@@ -307,6 +379,8 @@ class Circuit:
         out._inputs = dict(self._inputs)
         out._weights = dict(self._weights)
         for op in reversed(self._ops):
+            if isinstance(op, StatePrep):
+                raise CircuitError("a circuit with amplitude_embedding has no inverse circuit")
             spec = op.spec
             if spec.inverse is None:
                 out._ops.append(op)
@@ -329,7 +403,12 @@ class Circuit:
         def sub(e: Expr) -> Expr:
             return _substitute(e, mapping)
 
-        out._ops = [Operation(op.name, op.wires, tuple(sub(p) for p in op.params)) for op in self]
+        out._ops = [
+            op.__class__(op.name, op.wires, tuple(sub(p) for p in op.params))
+            if isinstance(op, Operation)
+            else StatePrep(op.wires, tuple(sub(p) for p in op.params), op.normalize, op.pad_with)
+            for op in self
+        ]
         return out
 
     # -- inspection ---------------------------------------------------------------------------

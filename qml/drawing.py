@@ -22,6 +22,8 @@ _CONTROLLED = {"crx": "RX", "cry": "RY", "crz": "RZ", "cphase": "P"}
 
 def _labels(op: Operation) -> dict[int, str]:
     """Label per wire of ``op``."""
+    if op.name == "amplitude":
+        return {w: "AMP" for w in op.wires}
     if op.name in _GLYPHS:
         return dict(zip(op.wires, _GLYPHS[op.name], strict=True))
     args = ",".join(repr(p) for p in op.params)

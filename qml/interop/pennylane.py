@@ -43,7 +43,21 @@ def to_pennylane(circuit: Circuit) -> Callable:
     """
     import pennylane as qml_pl
 
-    ops = [(_pl_op(qml_pl, op.spec.pennylane), op) for op in circuit]
+    from qml.circuit import StatePrep
+
+    def amplitude(op: StatePrep):
+        def make(*features, wires):
+            feats = qml_pl.math.stack(features, axis=-1)
+            return qml_pl.AmplitudeEmbedding(
+                feats, wires=wires, normalize=op.normalize, pad_with=op.pad_with
+            )
+
+        return make
+
+    ops = [
+        (amplitude(op) if isinstance(op, StatePrep) else _pl_op(qml_pl, op.spec.pennylane), op)
+        for op in circuit
+    ]
     shapes = circuit.weight_shapes
 
     def qfunc(x=None, **weights):

@@ -47,7 +47,14 @@ def to_qiskit(circuit: Circuit):
             return convert(e.left) * convert(e.right)
         raise InteropError(f"cannot convert expression {e!r} to Qiskit")
 
+    from qml.circuit import StatePrep
+
     for op in circuit:
+        if isinstance(op, StatePrep):
+            raise InteropError(
+                "amplitude_embedding has data-dependent amplitudes, which a parametrised Qiskit "
+                "circuit cannot hold; prepare the state with qiskit's StatePreparation per sample"
+            )
         method = getattr(qc, op.spec.qiskit)
         method(*[convert(p) for p in op.params], *op.wires)
     return qc

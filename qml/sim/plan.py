@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from qml.circuit import Circuit
+from qml.circuit import Circuit, StatePrep
 from qml.errors import InputError
 from qml.gates import GATES, GateSpec, gate_matrix
 from qml.observables import Hermitian, Observable, PauliWord
@@ -37,7 +37,9 @@ class Plan:
     def __init__(self, circuit: Circuit):
         self.circuit = circuit
         self.n_qubits = circuit.n_qubits
-        self.steps = [_Step(op.spec, op.wires, op.params) for op in circuit]
+        ops = circuit.operations
+        self.prep = ops[0] if ops and isinstance(ops[0], StatePrep) else None
+        self.steps = [_Step(op.spec, op.wires, op.params) for op in ops if not isinstance(op, StatePrep)]
 
     def run(
         self,
@@ -65,7 +67,10 @@ class Plan:
         batch = 1 if batch is None else batch
         cols = split_inputs(self.circuit, inputs)
         flat = {name: w.reshape(-1) for name, w in weights.items()}
-        state = zero_state(self.n_qubits, batch, dtype=dtype, device=device)
+        if self.prep is not None:
+            state = _prepare(self.prep, self.n_qubits, cols, flat, batch, dtype, device)
+        else:
+            state = zero_state(self.n_qubits, batch, dtype=dtype, device=device)
         for step in self.steps:
             angles = [p.evaluate(cols, flat) for p in step.params]
             m = gate_matrix(step.spec, angles, dtype=dtype, device=device)
@@ -123,6 +128,39 @@ def _sampled_term(state, term, shots, generator) -> torch.Tensor:
     weights = 2 ** torch.arange(k - 1, -1, -1, device=bits.device)
     idx = (bits.long() * weights).sum(-1)
     return torch.as_tensor(evals, dtype=torch.float64, device=bits.device)[idx].mean(1)
+
+
+def _prepare(prep: StatePrep, n: int, cols, flat, batch: int, dtype, device) -> torch.Tensor:
+    """Initial state of an amplitude encoding: ``(B, 2, ..., 2)``."""
+    real = torch.float64 if dtype == torch.complex128 else torch.float32
+    values = []
+    for f in prep.params:
+        v = torch.as_tensor(f.evaluate(cols, flat), dtype=real, device=device)
+        values.append(v.expand(batch))
+    amps = torch.stack(values, dim=1)  # (B, m)
+    dim = 2 ** len(prep.wires)
+    if amps.shape[1] < dim:
+        pad = torch.full((batch, dim - amps.shape[1]), prep.pad_with or 0.0, dtype=real, device=device)
+        amps = torch.cat([amps, pad], dim=1)
+    norm = amps.norm(dim=1, keepdim=True)
+    if prep.normalize:
+        if bool((norm == 0).any()):
+            i = int((norm[:, 0] == 0).nonzero()[0, 0])
+            raise InputError(f"amplitude encoding of sample {i}: all features are zero, cannot normalise")
+        amps = amps / norm
+    elif not torch.allclose(norm, torch.ones_like(norm), atol=1e-6):
+        i = int((norm[:, 0] - 1).abs().argmax())
+        raise InputError(
+            f"amplitude encoding of sample {i}: features have norm {float(norm[i, 0]):.6g}, not 1; "
+            "pass normalize=True"
+        )
+    k = len(prep.wires)
+    order = sorted(range(k), key=lambda i: prep.wires[i])
+    local = amps.to(dtype).reshape((batch,) + (2,) * k).permute([0] + [1 + i for i in order])
+    state = torch.zeros((batch,) + (2,) * n, dtype=dtype, device=device)
+    index = tuple([slice(None)] + [slice(None) if w in prep.wires else 0 for w in range(n)])
+    state[index] = local
+    return state
 
 
 def split_inputs(circuit: Circuit, inputs: torch.Tensor | None) -> dict[str, torch.Tensor]:

@@ -1,0 +1,79 @@
+"""The backend protocol: compile once, run many times."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import torch
+
+from qml.circuit import Circuit
+from qml.observables import Observable
+
+__all__ = ["Capabilities", "Executable", "Backend"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Capabilities:
+    """What a backend can do; checked when a layer is built, before anything runs."""
+
+    exact: bool
+    shots: bool
+    diff_methods: tuple[str, ...]
+    devices: tuple[str, ...]
+    max_qubits: int
+
+
+class Executable(Protocol):
+    """A circuit and its observables compiled for one backend."""
+
+    def expvals(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        batch: int,
+        dtype: torch.dtype,
+        device: torch.device,
+        generator: torch.Generator | None,
+    ) -> torch.Tensor:
+        """``(B, n_observables)`` real expectations (estimated from shots if set)."""
+        ...
+
+    def probs(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        wires: Sequence[int] | None,
+        batch: int,
+        dtype: torch.dtype,
+        device: torch.device,
+    ) -> torch.Tensor:
+        """``(B, 2**len(wires))`` exact probabilities."""
+        ...
+
+    def sample(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        shots: int,
+        wires: Sequence[int] | None,
+        batch: int,
+        dtype: torch.dtype,
+        device: torch.device,
+        generator: torch.Generator | None,
+    ) -> torch.Tensor:
+        """``(B, shots, len(wires))`` measured bits."""
+        ...
+
+
+class Backend(Protocol):
+    name: str
+    capabilities: Capabilities
+
+    def compile(
+        self, circuit: Circuit, observables: Sequence[Observable], *, shots: int | None
+    ) -> Executable: ...
