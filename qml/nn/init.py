@@ -56,13 +56,16 @@ def initial_weights(
     if init not in INITIALIZERS:
         raise ParameterError(f"unknown init {init!r}; choose one of {', '.join(INITIALIZERS)}")
     out: dict[str, torch.Tensor] = {}
+    # drawn in float64 then cast: one seed gives the same model in either precision
+    f64 = torch.float64
     for name, shape in shapes.items():
         if init == "zeros":
-            out[name] = torch.zeros(shape, dtype=dtype)
+            value = torch.zeros(shape, dtype=f64)
         elif init == "normal":
-            out[name] = torch.randn(shape, generator=generator, dtype=dtype) * scale
+            value = torch.randn(shape, generator=generator, dtype=f64) * scale
         else:
-            out[name] = torch.rand(shape, generator=generator, dtype=dtype) * (2 * math.pi)
+            value = torch.rand(shape, generator=generator, dtype=f64) * (2 * math.pi)
+        out[name] = value.to(dtype)
     if init == "identity-block":
         mirrored = [
             n for n in shapes

@@ -1,0 +1,410 @@
+"""Trainable circuit templates (ansätze): PennyLane's and Qiskit's layers, and QCNN blocks.
+
+Every function returns a new :class:`qml.Circuit` piece on ``n`` wires that declares one weight
+array (named by ``name``) and no inputs; put an encoding in front of it with ``+``. Wire 0 is
+the most significant bit. Structural arguments that are out of range (``n``, ``layers``,
+``reps``, a rotation, an entanglement pattern, a wire) raise :class:`qml.errors.CircuitError`
+naming the value; a bad weight name raises :class:`qml.errors.ParameterError`.
+
+Example:
+    >>> from circuits import ansatze, encodings
+    >>> encodings.angle(3) + ansatze.strongly_entangling(3, layers=2)
+    Circuit(3 qubits, 27 operations, inputs x[3], weights theta(2, 3, 3))
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+from qml.circuit import Circuit
+from qml.errors import CircuitError
+
+__all__ = [
+    "ENTANGLEMENTS",
+    "entangler_map",
+    "strongly_entangling",
+    "basic_entangler",
+    "hardware_efficient",
+    "real_amplitudes",
+    "qcnn_conv",
+    "qcnn_pool",
+    "QCNN_CONV_PARAMS",
+    "QCNN_POOL_PARAMS",
+]
+
+# Qiskit's named two-qubit entanglement patterns (qiskit.circuit.library.n_local).
+ENTANGLEMENTS = ("full", "linear", "reverse_linear", "circular", "pairwise", "sca")
+QCNN_CONV_PARAMS = 6  # angles of one convolution block, see qcnn_conv
+QCNN_POOL_PARAMS = 2  # angles of one pooling block, see qcnn_pool
+_ROTATIONS = ("rx", "ry", "rz")
+
+
+def _count(value: object, what: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise CircuitError(f"{what} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
+    if wires is None:
+        return list(range(n))
+    out = []
+    for w in wires:
+        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or not 0 <= w < n:
+            raise CircuitError(f"{what}: wire {w!r} is not one of the {n} wires 0..{n - 1}")
+        out.append(int(w))
+    if len(set(out)) != len(out):
+        raise CircuitError(f"{what}: wires must be distinct, got {tuple(out)}")
+    return out
+
+
+def entangler_map(
+    n: int, entanglement: str | Sequence[Sequence[int]] = "full", *, rep: int = 0
+) -> list[tuple[int, int]]:
+    """The (control, target) pairs of Qiskit's two-qubit entanglement pattern for repetition ``rep``.
+
+    Matches ``qiskit.circuit.library.n_local.get_entangler_map(2, n, entanglement, rep)``:
+    ``full`` is every ``i < j``; ``linear`` ``(i, i+1)``; ``reverse_linear`` the same in
+    reverse; ``circular`` ``(n-1, 0)`` then linear (linear alone for ``n = 2``); ``pairwise``
+    the even pairs then the odd ones; ``sca`` circular shifted by ``rep`` with control and
+    target swapped on odd ``rep``. An explicit list of pairs is checked and returned as is.
+
+    Args:
+        n: number of wires, at least 1 (one wire has no pairs).
+        entanglement: a name of :data:`ENTANGLEMENTS` or a sequence of ``(control, target)``.
+        rep: repetition index (only ``sca`` depends on it).
+
+    Returns:
+        A list of ``(control, target)`` wire pairs.
+
+    Raises:
+        CircuitError: an unknown name, or a pair out of range or with a repeated wire.
+
+    Example:
+        >>> entangler_map(4, "reverse_linear")
+        [(2, 3), (1, 2), (0, 1)]
+        >>> entangler_map(3, "sca", rep=1)
+        [(2, 1), (0, 2), (1, 0)]
+    """
+    n = _count(n, "number of qubits n")
+    rep = _count(rep, "rep", minimum=0)
+    if not isinstance(entanglement, str):
+        pairs = []
+        for pair in entanglement:
+            p = tuple(pair)
+            ok = len(p) == 2 and all(
+                isinstance(w, numbers.Integral) and not isinstance(w, bool) and 0 <= w < n
+                for w in p
+            )
+            if not ok or p[0] == p[1]:
+                raise CircuitError(f"entanglement pair {pair!r} is not two distinct wires of 0..{n - 1}")
+            pairs.append((int(p[0]), int(p[1])))
+        return pairs
+    if entanglement not in ENTANGLEMENTS:
+        raise CircuitError(
+            f"unknown entanglement {entanglement!r}; use one of {ENTANGLEMENTS} or a list of pairs"
+        )
+    linear = [(i, i + 1) for i in range(n - 1)]
+    if entanglement == "full":
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+    if entanglement == "linear":
+        return linear
+    if entanglement == "reverse_linear":
+        return linear[::-1]
+    if entanglement == "pairwise":
+        return linear[0::2] + linear[1::2]
+    circular = ([(n - 1, 0)] if n > 2 else []) + linear
+    if entanglement == "circular" or not circular:
+        return circular
+    shift = rep % len(circular)  # sca: rotate right by rep, swap the pair on odd reps
+    shifted = circular[len(circular) - shift :] + circular[: len(circular) - shift]
+    return [(b, a) for a, b in shifted] if rep % 2 else shifted
+
+
+def strongly_entangling(
+    n: int, *, layers: int, ranges: Sequence[int] | None = None, name: str = "theta"
+) -> Circuit:
+    """PennyLane's ``StronglyEntanglingLayers`` (CNOT imprimitive).
+
+    Layer ``l``: ``Rot(w[l,q,0], w[l,q,1], w[l,q,2]) = RZ(w[l,q,2]) RY(w[l,q,1]) RZ(w[l,q,0])``
+    on every wire ``q``, then ``CNOT(q, (q + r_l) % n)`` for ``q = 0..n-1``. The default range
+    is ``r_l = l % (n - 1) + 1`` (PennyLane's rule); one wire has no CNOTs.
+
+    Args:
+        n: number of wires, at least 1.
+        layers: number of layers ``L``, at least 1.
+        ranges: one range per layer, none a multiple of ``n`` (only for ``n > 1``).
+        name: weight array name.
+
+    Returns:
+        A circuit with weights ``name`` of shape ``(L, n, 3)``.
+
+    Raises:
+        CircuitError: bad ``n``, ``layers`` or ``ranges``.
+
+    Example:
+        >>> strongly_entangling(2, layers=1).gate_counts()
+        {'rz': 4, 'ry': 2, 'cnot': 2}
+    """
+    n = _count(n, "number of qubits n")
+    layers = _count(layers, "layers")
+    if ranges is None:
+        ranges = [(l % (n - 1)) + 1 if n > 1 else 0 for l in range(layers)]
+    else:
+        ranges = list(ranges)
+        if len(ranges) != layers:
+            raise CircuitError(f"ranges {ranges} must have one entry per layer ({layers})")
+        for r in ranges:
+            if isinstance(r, bool) or not isinstance(r, numbers.Integral) or r % n == 0:
+                raise CircuitError(
+                    f"range {r!r} must be an integer that is not a multiple of n={n}"
+                )
+    c = Circuit(n)
+    w = c.weights(name, (layers, n, 3))
+    for l in range(layers):
+        for q in range(n):
+            c.rz(q, w[l, q, 0]).ry(q, w[l, q, 1]).rz(q, w[l, q, 2])
+        if n > 1:
+            for q in range(n):
+                c.cnot(q, (q + ranges[l]) % n)
+    return c
+
+
+def basic_entangler(n: int, *, layers: int, rotation: str = "X", name: str = "theta") -> Circuit:
+    """PennyLane's ``BasicEntanglerLayers``: one rotation per wire, then a CNOT ring.
+
+    The ring is ``CNOT(q, (q + 1) % n)`` for ``n > 2``, a single ``CNOT(0, 1)`` for ``n = 2``
+    and nothing for ``n = 1`` (PennyLane's special cases).
+
+    Args:
+        n: number of wires, at least 1.
+        layers: number of layers ``L``, at least 1.
+        rotation: ``"X"``, ``"Y"`` or ``"Z"`` (PennyLane's ``RX`` default).
+        name: weight array name.
+
+    Returns:
+        A circuit with weights ``name`` of shape ``(L, n)``.
+
+    Raises:
+        CircuitError: bad ``n``, ``layers`` or ``rotation``.
+
+    Example:
+        >>> basic_entangler(3, layers=2, rotation="Y").gate_counts()
+        {'ry': 6, 'cnot': 6}
+    """
+    n = _count(n, "number of qubits n")
+    layers = _count(layers, "layers")
+    gate = _rotation_gate(rotation)
+    c = Circuit(n)
+    w = c.weights(name, (layers, n))
+    ring = [(0, 1)] if n == 2 else [(q, (q + 1) % n) for q in range(n)] if n > 2 else []
+    for l in range(layers):
+        for q in range(n):
+            c.append(gate, (q,), (w[l, q],))
+        for a, b in ring:
+            c.cnot(a, b)
+    return c
+
+
+def _rotation_gate(rotation: object) -> str:
+    if rotation not in ("X", "Y", "Z"):
+        raise CircuitError(f"rotation must be 'X', 'Y' or 'Z', got {rotation!r}")
+    return "r" + str(rotation).lower()
+
+
+def hardware_efficient(
+    n: int,
+    *,
+    layers: int,
+    rotations: Sequence[str] = ("ry", "rz"),
+    entangler: str = "cnot",
+    pattern: str = "linear",
+    name: str = "theta",
+) -> Circuit:
+    """A hardware-efficient ansatz: single-qubit rotations then a layer of entanglers.
+
+    Layer ``l``: on every wire ``q``, the gates ``rotations[k](w[l, q, k])`` in order, then the
+    two-qubit ``entangler`` on ``(q, q+1)`` for ``q < n-1`` (``pattern="linear"``), plus
+    ``(n-1, 0)`` when ``n > 2`` (``pattern="ring"``). There is no final rotation layer.
+
+    Args:
+        n: number of wires, at least 1.
+        layers: number of layers ``L``, at least 1.
+        rotations: a non-empty sequence of ``"rx"``, ``"ry"``, ``"rz"``.
+        entangler: ``"cnot"`` or ``"cz"``.
+        pattern: ``"linear"`` or ``"ring"``.
+        name: weight array name.
+
+    Returns:
+        A circuit with weights ``name`` of shape ``(L, n, len(rotations))``.
+
+    Raises:
+        CircuitError: bad ``n``, ``layers``, ``rotations``, ``entangler`` or ``pattern``.
+
+    Example:
+        >>> hardware_efficient(3, layers=1, entangler="cz", pattern="ring").gate_counts()
+        {'ry': 3, 'rz': 3, 'cz': 3}
+    """
+    n = _count(n, "number of qubits n")
+    layers = _count(layers, "layers")
+    rots = [rotations] if isinstance(rotations, str) else list(rotations)
+    if not rots or any(r not in _ROTATIONS for r in rots):
+        raise CircuitError(f"rotations must be a non-empty sequence of {_ROTATIONS}, got {rotations!r}")
+    if entangler not in ("cnot", "cz"):
+        raise CircuitError(f"entangler must be 'cnot' or 'cz', got {entangler!r}")
+    if pattern not in ("linear", "ring"):
+        raise CircuitError(f"pattern must be 'linear' or 'ring', got {pattern!r}")
+    pairs = [(q, q + 1) for q in range(n - 1)]
+    if pattern == "ring" and n > 2:
+        pairs.append((n - 1, 0))
+    c = Circuit(n)
+    w = c.weights(name, (layers, n, len(rots)))
+    for l in range(layers):
+        for q in range(n):
+            for k, r in enumerate(rots):
+                c.append(r, (q,), (w[l, q, k],))
+        for a, b in pairs:
+            c.append(entangler, (a, b))
+    return c
+
+
+def real_amplitudes(
+    n: int,
+    *,
+    reps: int = 3,
+    entanglement: str | Sequence[Sequence[int]] = "reverse_linear",
+    name: str = "theta",
+) -> Circuit:
+    """Qiskit's ``real_amplitudes``: RY layers separated by CX entanglers (real amplitudes only).
+
+    Repetition ``r``: ``RY(w[r, q])`` on every wire, then ``CX`` on
+    ``entangler_map(n, entanglement, rep=r)``; a final ``RY(w[reps, q])`` layer closes it.
+    Qiskit's flat parameter ``θ[r * n + q]`` is ``w[r, q]``.
+
+    Args:
+        n: number of wires, at least 1.
+        reps: number of entangling repetitions, at least 1.
+        entanglement: see :func:`entangler_map`.
+        name: weight array name.
+
+    Returns:
+        A circuit with weights ``name`` of shape ``(reps + 1, n)``.
+
+    Raises:
+        CircuitError: bad ``n``, ``reps`` or ``entanglement``.
+
+    Example:
+        >>> real_amplitudes(3, reps=2).gate_counts()
+        {'ry': 9, 'cnot': 4}
+    """
+    n = _count(n, "number of qubits n")
+    reps = _count(reps, "reps")
+    c = Circuit(n)
+    w = c.weights(name, (reps + 1, n))
+    for r in range(reps + 1):
+        for q in range(n):
+            c.ry(q, w[r, q])
+        if r < reps:
+            for a, b in entangler_map(n, entanglement, rep=r):
+                c.cnot(a, b)
+    return c
+
+
+def _active(n: int, wires: Sequence[int] | None, what: str) -> tuple[int, list[int]]:
+    n = _count(n, "number of qubits n")
+    ws = _wire_list(n, wires, what)
+    if len(ws) < 2:
+        raise CircuitError(f"{what} needs at least 2 wires, got {tuple(ws)}")
+    return n, ws
+
+
+def qcnn_conv(
+    n: int, *, wires: Sequence[int] | None = None, shared: bool = True, name: str = "conv"
+) -> Circuit:
+    """A QCNN convolution layer (Cong, Choi, Lukin, Nat. Phys. 15, 1273 (2019)).
+
+    The same two-qubit block acts on neighbouring active wires in two staggered rows:
+    ``(w0, w1), (w2, w3), ...`` then ``(w1, w2), (w3, w4), ...``. Block ``U(a, b; t)``
+    (``t`` has :data:`QCNN_CONV_PARAMS` = 6 angles)::
+
+        RY(t0) a, RY(t1) b, RZ(t2) a, RZ(t3) b, CNOT(a, b), RY(t4) a, RY(t5) b, CNOT(b, a)
+
+    Args:
+        n: number of wires of the circuit, at least 2.
+        wires: the active wires, in order (default ``0..n-1``); at least 2.
+        shared: one set of angles for every pair (translation invariance, as in Cong et al.)
+            or one per pair.
+        name: weight array name.
+
+    Returns:
+        A circuit with weights ``name`` of shape ``(6,)`` if ``shared`` else ``(P, 6)``, ``P``
+        the number of pairs (``len(wires) - 1``).
+
+    Raises:
+        CircuitError: bad ``n`` or ``wires``.
+
+    Example:
+        >>> qcnn_conv(4)
+        Circuit(4 qubits, 24 operations, inputs none, weights conv(6,))
+        >>> qcnn_conv(8, wires=[0, 2, 4, 6], shared=False).weight_shapes
+        {'conv': (3, 6)}
+    """
+    n, ws = _active(n, wires, "qcnn_conv")
+    pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
+    pairs += [(ws[i], ws[i + 1]) for i in range(1, len(ws) - 1, 2)]
+    c = Circuit(n)
+    shape = (QCNN_CONV_PARAMS,) if shared else (len(pairs), QCNN_CONV_PARAMS)
+    w = c.weights(name, shape)
+    for p, (a, b) in enumerate(pairs):
+        t = w if shared else w[p]
+        c.ry(a, t[0]).ry(b, t[1]).rz(a, t[2]).rz(b, t[3]).cnot(a, b)
+        c.ry(a, t[4]).ry(b, t[5]).cnot(b, a)
+    return c
+
+
+def qcnn_pool(
+    n: int, *, wires: Sequence[int] | None = None, shared: bool = True, name: str = "pool"
+) -> tuple[Circuit, tuple[int, ...]]:
+    """A QCNN pooling layer: each pair's second wire is discarded into controlled rotations.
+
+    The active wires pair up as ``(w0, w1), (w2, w3), ...``; in each pair ``(k, d)`` the
+    discarded wire ``d`` controls rotations of the kept wire ``k`` (angles ``t``, shape
+    :data:`QCNN_POOL_PARAMS` = 2)::
+
+        CRZ(t0)(d -> k), X d, CRX(t1)(d -> k), X d
+
+    i.e. ``RZ(t0)`` on ``k`` when ``d`` is ``|1>`` and ``RX(t1)`` when it is ``|0>``; the
+    pooled wires are then left alone. With an odd number of active wires the last one is kept
+    as is.
+
+    Args:
+        n: number of wires of the circuit, at least 2.
+        wires: the active wires, in order (default ``0..n-1``); at least 2.
+        shared: one set of angles for every pair or one per pair.
+        name: weight array name.
+
+    Returns:
+        ``(circuit, kept)``: the circuit, with weights ``name`` of shape ``(2,)`` if ``shared``
+        else ``(P, 2)`` for ``P = len(wires) // 2`` pairs, and the kept wires, in order
+        (``wires[0::2]``) — the active wires of the next layer.
+
+    Raises:
+        CircuitError: bad ``n`` or ``wires``.
+
+    Example:
+        >>> pool, kept = qcnn_pool(5)
+        >>> kept
+        (0, 2, 4)
+        >>> qcnn_pool(4, wires=kept[:2], shared=False)[0].weight_shapes
+        {'pool': (1, 2)}
+    """
+    n, ws = _active(n, wires, "qcnn_pool")
+    pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
+    c = Circuit(n)
+    shape = (QCNN_POOL_PARAMS,) if shared else (len(pairs), QCNN_POOL_PARAMS)
+    w = c.weights(name, shape)
+    for p, (kept, gone) in enumerate(pairs):
+        t = w if shared else w[p]
+        c.crz(gone, kept, t[0]).x(gone).crx(gone, kept, t[1]).x(gone)
+    return c, tuple(ws[0::2])
