@@ -22,10 +22,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: setup
-	$(PY) -m pytest -m "not slow and not gpu and not hardware" -n 2 -q
+	$(PY) -m pytest -m "not slow and not gpu and not hardware" -n 2 -q --doctest-modules qml circuits tests
 
 test-all: setup
-	$(PY) -m pytest -m "not hardware" -q
+	$(PY) -m pytest -m "not hardware" -n 2 -q --doctest-modules qml circuits tests
 
 demo: setup
 	$(PY) experiments/two_moons.py

@@ -17,10 +17,12 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 
+from circuits._checks import count as _count
 from qml.circuit import Circuit
 from qml.errors import CircuitError
 
 __all__ = [
+    "identity_block",
     "ENTANGLEMENTS",
     "entangler_map",
     "strongly_entangling",
@@ -40,12 +42,6 @@ QCNN_POOL_PARAMS = 2  # angles of one pooling block, see qcnn_pool
 _ROTATIONS = ("rx", "ry", "rz")
 
 
-def _count(value: object, what: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise CircuitError(f"{what} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
     if wires is None:
         return list(range(n))
@@ -62,7 +58,7 @@ def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
 def entangler_map(
     n: int, entanglement: str | Sequence[Sequence[int]] = "full", *, rep: int = 0
 ) -> list[tuple[int, int]]:
-    """The (control, target) pairs of Qiskit's two-qubit entanglement pattern for repetition ``rep``.
+    """The (control, target) pairs of Qiskit's two-qubit entanglement of repetition ``rep``.
 
     Matches ``qiskit.circuit.library.n_local.get_entangler_map(2, n, entanglement, rep)``:
     ``full`` is every ``i < j``; ``linear`` ``(i, i+1)``; ``reverse_linear`` the same in
@@ -98,7 +94,9 @@ def entangler_map(
                 for w in p
             )
             if not ok or p[0] == p[1]:
-                raise CircuitError(f"entanglement pair {pair!r} is not two distinct wires of 0..{n - 1}")
+                raise CircuitError(
+                    f"entanglement pair {pair!r} is not two distinct wires of 0..{n - 1}"
+                )
             pairs.append((int(p[0]), int(p[1])))
         return pairs
     if entanglement not in ENTANGLEMENTS:
@@ -150,7 +148,7 @@ def strongly_entangling(
     n = _count(n, "number of qubits n")
     layers = _count(layers, "layers")
     if ranges is None:
-        ranges = [(l % (n - 1)) + 1 if n > 1 else 0 for l in range(layers)]
+        ranges = [(layer % (n - 1)) + 1 if n > 1 else 0 for layer in range(layers)]
     else:
         ranges = list(ranges)
         if len(ranges) != layers:
@@ -162,12 +160,12 @@ def strongly_entangling(
                 )
     c = Circuit(n)
     w = c.weights(name, (layers, n, 3))
-    for l in range(layers):
+    for layer in range(layers):
         for q in range(n):
-            c.rz(q, w[l, q, 0]).ry(q, w[l, q, 1]).rz(q, w[l, q, 2])
+            c.rz(q, w[layer, q, 0]).ry(q, w[layer, q, 1]).rz(q, w[layer, q, 2])
         if n > 1:
             for q in range(n):
-                c.cnot(q, (q + ranges[l]) % n)
+                c.cnot(q, (q + ranges[layer]) % n)
     return c
 
 
@@ -199,9 +197,9 @@ def basic_entangler(n: int, *, layers: int, rotation: str = "X", name: str = "th
     c = Circuit(n)
     w = c.weights(name, (layers, n))
     ring = [(0, 1)] if n == 2 else [(q, (q + 1) % n) for q in range(n)] if n > 2 else []
-    for l in range(layers):
+    for layer in range(layers):
         for q in range(n):
-            c.append(gate, (q,), (w[l, q],))
+            c.append(gate, (q,), (w[layer, q],))
         for a, b in ring:
             c.cnot(a, b)
     return c
@@ -250,7 +248,9 @@ def hardware_efficient(
     layers = _count(layers, "layers")
     rots = [rotations] if isinstance(rotations, str) else list(rotations)
     if not rots or any(r not in _ROTATIONS for r in rots):
-        raise CircuitError(f"rotations must be a non-empty sequence of {_ROTATIONS}, got {rotations!r}")
+        raise CircuitError(
+            f"rotations must be a non-empty sequence of {_ROTATIONS}, got {rotations!r}"
+        )
     if entangler not in ("cnot", "cz"):
         raise CircuitError(f"entangler must be 'cnot' or 'cz', got {entangler!r}")
     if pattern not in ("linear", "ring"):
@@ -260,10 +260,10 @@ def hardware_efficient(
         pairs.append((n - 1, 0))
     c = Circuit(n)
     w = c.weights(name, (layers, n, len(rots)))
-    for l in range(layers):
+    for layer in range(layers):
         for q in range(n):
             for k, r in enumerate(rots):
-                c.append(r, (q,), (w[l, q, k],))
+                c.append(r, (q,), (w[layer, q, k],))
         for a, b in pairs:
             c.append(entangler, (a, b))
     return c
@@ -408,3 +408,42 @@ def qcnn_pool(
         t = w if shared else w[p]
         c.crz(gone, kept, t[0]).x(gone).crx(gone, kept, t[1]).x(gone)
     return c, tuple(ws[0::2])
+
+
+def identity_block(piece: Circuit, *, suffix: str = "_inv") -> Circuit:
+    """``piece`` followed by its inverse with fresh weights: Grant et al. 2019 identity blocks.
+
+    The inverse half uses weight arrays named ``<name><suffix>``; with
+    ``QuantumLayer(..., init="identity-block")`` they start equal to the originals, so the block
+    is exactly the identity at initialisation while its weights are random (Grant, Wossnig,
+    Ostaszewski, Benedetti, "An initialization strategy for addressing barren plateaus in
+    parametrized quantum circuits", Quantum 3, 214 (2019)).
+
+    Args:
+        piece: an ansatz piece without inputs (data would be un-encoded by the inverse).
+        suffix: appended to each weight name for the inverse half (``"_inv"`` is what the
+            ``identity-block`` initialiser looks for).
+
+    Returns:
+        A circuit with twice the gates and weights ``name`` and ``name + suffix`` per array.
+
+    Raises:
+        CircuitError: the piece has inputs, or no weights.
+
+    Example:
+        >>> import qml, torch
+        >>> block = identity_block(strongly_entangling(2, layers=1))
+        >>> sorted(block.weight_shapes)
+        ['theta', 'theta_inv']
+        >>> layer = qml.QuantumLayer(block, init="identity-block", seed=0)
+        >>> torch.allclose(layer(), torch.ones(2), atol=1e-5)
+        True
+    """
+    if piece.num_inputs:
+        raise CircuitError(
+            f"identity_block needs a piece without inputs, got inputs {piece.input_shapes}"
+        )
+    if not piece.weight_shapes:
+        raise CircuitError("identity_block needs a piece with weights; this one has none")
+    mirror = piece.inverse().rename_weights({n: n + suffix for n in piece.weight_shapes})
+    return piece + mirror

@@ -18,18 +18,12 @@ import math
 import numbers
 from collections.abc import Sequence
 
+from circuits._checks import count as _count
+from circuits.ansatze import entangler_map
 from qml.circuit import Circuit
 from qml.errors import CircuitError
 
-from circuits.ansatze import entangler_map
-
 __all__ = ["angle", "iqp", "zz_feature_map", "reuploading", "amplitude"]
-
-
-def _count(value: object, what: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise CircuitError(f"{what} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def angle(n: int, *, rotation: str = "Y", name: str = "x") -> Circuit:
@@ -188,9 +182,9 @@ def reuploading(
     x = c.inputs(n, name)
     w = c.weights(weights, (layers, n))
     b = c.weights(bias, (layers, n))
-    for l in range(layers):
+    for layer in range(layers):
         for q in range(n):
-            c.ry(q, w[l, q] * x[q] + b[l, q])
+            c.ry(q, w[layer, q] * x[q] + b[layer, q])
         for q in range(n - 1):
             c.cnot(q, q + 1)
     return c
@@ -233,7 +227,9 @@ def amplitude(
     dim = 2**n
     f = dim if features is None else _count(features, "features")
     if f > dim:
-        raise CircuitError(f"amplitude encoding on {n} qubits takes at most {dim} features, got {f}")
+        raise CircuitError(
+            f"amplitude encoding on {n} qubits takes at most {dim} features, got {f}"
+        )
     if f < dim and pad_with is None:
         raise CircuitError(
             f"amplitude encoding on {n} qubits takes {dim} features, got features={f}; "

@@ -4,7 +4,7 @@ classical Linear(2 -> 4) -> 4-qubit quantum layer (angle encoding + strongly ent
 layers, <Z> on every wire) -> classical Linear(4 -> 2), trained with Adam on a generated
 two-moons dataset. Seeded; well under a minute on 2 CPU cores.
 
-    python experiments/two_moons.py [--epochs 15] [--seed 0]
+    python experiments/two_moons.py [--epochs 30] [--seed 0]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Scale(nn.Module):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--samples", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -71,8 +71,10 @@ def main() -> None:
     gen = torch.Generator().manual_seed(args.seed)
     batch = 32
     steps = args.epochs * math.ceil(len(xt) / batch)
-    console.print(f"[bold]qml demo[/]: hybrid classifier on two moons ({len(xt)} train, {len(xv)} test)")
-    console.print(model[3].circuit.draw())
+    console.print(
+        f"[bold]qml demo[/]: hybrid classifier on two moons ({len(xt)} train, {len(xv)} test)"
+    )
+    console.print(model[3].circuit.draw(max_width=console.width), markup=False, highlight=False)
     start = time.perf_counter()
     with Progress(
         TextColumn("[progress.description]{task.description}"),

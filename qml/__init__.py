@@ -8,7 +8,7 @@ from qml.circuit import Circuit, Operation
 from qml.expr import Expr, InputArray, WeightArray
 from qml.gates import GATES
 from qml.nn import QuantumLayer
-from qml.observables import Hermitian, Observable, PauliSum, PauliWord, I, X, Y, Z
+from qml.observables import Hermitian, I, Observable, PauliSum, PauliWord, X, Y, Z
 
 __version__ = "0.1.0"
 

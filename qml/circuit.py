@@ -76,7 +76,7 @@ class Circuit:
             raise CircuitError(f"n_qubits must be a positive integer, got {n_qubits!r}")
         if n_qubits < 1:
             raise CircuitError(f"n_qubits must be at least 1, got {n_qubits}")
-        self.n_qubits = int(n_qubits)
+        self.n_qubits: int = int(n_qubits)
         self._ops: list[Operation | StatePrep] = []
         self._inputs: dict[str, int] = {}  # name -> size, in declaration order
         self._weights: dict[str, tuple[int, ...]] = {}  # name -> shape
@@ -109,8 +109,8 @@ class Circuit:
             ParameterError: a bad shape or name, or ``name`` reused with another shape.
         """
         self._check_name(name, "weight")
-        dims = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-        dims = tuple(_positive_int(d, f"shape entry of weight {name!r}") for d in dims)
+        raw = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)  # type: ignore[arg-type]
+        dims = tuple(_positive_int(d, f"shape entry of weight {name!r}") for d in raw)
         if name in self._inputs:
             raise ParameterError(f"name {name!r} is already an input array")
         if name in self._weights and self._weights[name] != dims:
@@ -171,7 +171,9 @@ class Circuit:
             if isinstance(w, bool) or not isinstance(w, numbers.Integral):
                 raise CircuitError(f"{name} wire must be an integer, got {w!r}")
             if not 0 <= w < self.n_qubits:
-                raise CircuitError(f"{name} on wire {w}, but the circuit has {self.n_qubits} qubits")
+                raise CircuitError(
+                    f"{name} on wire {w}, but the circuit has {self.n_qubits} qubits"
+                )
         if len(set(wires)) != len(wires):
             raise CircuitError(f"{name} needs distinct wires, got {wires}")
         if len(params) != spec.num_params:
@@ -450,7 +452,7 @@ class Circuit:
 
     @classmethod
     def from_qiskit(cls, qc, *, inputs: Sequence[str] = ("x",)) -> Circuit:
-        """Import a Qiskit circuit; parameters named in ``inputs`` become inputs, the rest weights."""
+        """Import a Qiskit circuit; parameters named in ``inputs`` become inputs, others weights."""
         from qml.interop.qiskit import from_qiskit
 
         return from_qiskit(qc, inputs=inputs)
@@ -482,5 +484,3 @@ def _positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ParameterError(f"{what} must be a positive integer, got {value!r}")
     return int(value)
-
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from qml.circuit import Circuit, Operation
+    from qml.circuit import Circuit, Operation, StatePrep
 
 __all__ = ["draw_text"]
 
@@ -20,7 +20,7 @@ _GLYPHS = {
 _CONTROLLED = {"crx": "RX", "cry": "RY", "crz": "RZ", "cphase": "P"}
 
 
-def _labels(op: Operation) -> dict[int, str]:
+def _labels(op: Operation | StatePrep) -> dict[int, str]:
     """Label per wire of ``op``."""
     if op.name == "amplitude":
         return {w: "AMP" for w in op.wires}

@@ -64,7 +64,7 @@ def _stack(entries: Sequence[Sequence[torch.Tensor | complex]], dtype, like) -> 
     return torch.stack(rows, dim=-2)
 
 
-def _fixed(matrix: list[list[complex]]) -> MatrixFn:
+def _fixed(matrix: Sequence[Sequence[complex]]) -> MatrixFn:
     def build(angles: Sequence[torch.Tensor], dtype: torch.dtype) -> torch.Tensor:
         return torch.tensor(matrix, dtype=dtype)
 
@@ -122,7 +122,7 @@ def _controlled(one: MatrixFn) -> MatrixFn:
     return build
 
 
-def _pauli_rot2(pauli: list[list[complex]]) -> MatrixFn:
+def _pauli_rot2(pauli: Sequence[Sequence[complex]]) -> MatrixFn:
     """exp(-i theta/2 P) for a two-qubit Pauli product P (P^2 = I)."""
     p = torch.tensor(pauli, dtype=torch.complex128)
 

@@ -91,10 +91,9 @@ class Observable:
             return NotImplemented
         if isinstance(scalar, complex) and scalar.imag != 0:
             raise ObservableError(
-                f"coefficient {scalar!r} is not real: a complex multiple of {self} "
-                "is not Hermitian"
+                f"coefficient {scalar!r} is not real: a complex multiple of {self} is not Hermitian"
             )
-        value = float(scalar.real if isinstance(scalar, complex) else scalar)
+        value = float(complex(scalar).real)  # type: ignore[arg-type, call-overload]
         terms = [(value * c, t) for c, t in self.terms()]
         if len(terms) == 1 and isinstance(terms[0][1], PauliWord):
             return terms[0][1]._with_coeff(terms[0][0])
@@ -103,7 +102,7 @@ class Observable:
     def __matmul__(self, other: object) -> Observable:
         if not isinstance(other, Observable):
             return NotImplemented
-        out: list[tuple[float, PauliWord | Hermitian]] = []
+        out: list[tuple[complex, PauliWord]] = []
         for ca, ta in self.terms():
             for cb, tb in other.terms():
                 if not (isinstance(ta, PauliWord) and isinstance(tb, PauliWord)):
@@ -113,12 +112,12 @@ class Observable:
                 phase, word = ta._times(tb)
                 out.append((ca * cb * phase, word))
         # products of sums can pair imaginary parts that cancel: collect before judging
-        total: dict[tuple, complex] = {}
+        total: dict[tuple, complex] = {}  # Pauli word key -> summed coefficient
         words: dict[tuple, PauliWord] = {}
         for c, w in out:
             total[w.key] = total.get(w.key, 0) + c
             words[w.key] = w
-        terms = []
+        terms: list[tuple[float, PauliWord | Hermitian]] = []
         for key, c in total.items():
             if abs(complex(c).imag) > 1e-12:
                 raise ObservableError(
@@ -127,7 +126,7 @@ class Observable:
                 )
             terms.append((float(complex(c).real), words[key]))
         if len(terms) == 1:
-            return terms[0][1]._with_coeff(terms[0][0])
+            return words[next(iter(total))]._with_coeff(terms[0][0])
         return PauliSum(terms)
 
     def validate(self, n_qubits: int) -> None:
@@ -230,7 +229,7 @@ class Hermitian(Observable):
     """
 
     def __init__(self, matrix, wires: Sequence[int] | int):
-        wires = (wires,) if isinstance(wires, numbers.Integral) else tuple(wires)
+        wires = (int(wires),) if isinstance(wires, numbers.Integral) else tuple(wires)  # type: ignore[arg-type]
         if len(set(wires)) != len(wires) or not wires:
             raise ObservableError(f"Hermitian needs distinct wires, got {wires}")
         m = np.asarray(

@@ -29,7 +29,9 @@ def reverse_index_bits(values: np.ndarray, n: int) -> np.ndarray:
     values = np.asarray(values)
     lead = values.shape[:-1]
     t = values.reshape(lead + (2,) * n)
-    t = np.moveaxis(t, list(range(len(lead), len(lead) + n)), list(range(len(lead) + n - 1, len(lead) - 1, -1)))
+    t = np.moveaxis(
+        t, list(range(len(lead), len(lead) + n)), list(range(len(lead) + n - 1, len(lead) - 1, -1))
+    )
     return t.reshape(lead + (2**n,))
 
 

@@ -69,6 +69,8 @@ def to_pennylane(circuit: Circuit) -> Callable:
         if circuit.num_inputs:
             if x is None:
                 raise InteropError(f"the circuit needs {circuit.num_inputs} input features")
+            if isinstance(x, list | tuple):
+                x = qml_pl.math.asarray(x)
             single = qml_pl.math.ndim(x) == 1
             x2 = x[None, :] if single else x
             start = 0

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from qml.circuit import Circuit
 from qml.errors import InteropError
-from qml.expr import Add, Const, Expr, Input, Mul, Weight
+from qml.expr import Add, Const, Expr, Input, InputArray, Mul, Weight, WeightArray
 from qml.gates import GATES
 
 __all__ = ["to_qiskit", "from_qiskit", "to_qasm3"]
@@ -89,18 +89,21 @@ def from_qiskit(qc, *, inputs: Sequence[str] = ("x",)) -> Circuit:
         if isinstance(p, ParameterVectorElement):
             vector_sizes[p.vector.name] = len(p.vector)
     for name, size in vector_sizes.items():
+        arr: InputArray | WeightArray
         if name in inputs:
             arr = circuit.inputs(size, _identifier(name))
         else:
             arr = circuit.weights(_identifier(name), (size,))
         for i in range(size):
-            symbols[f"{name}[{i}]"] = arr[i]
+            symbols[f"{name}[{i}]"] = arr[i]  # type: ignore[assignment]
     for p in qc.parameters:
         if isinstance(p, ParameterVectorElement):
             continue
         ident = _identifier(p.name)
-        symbols[p.name] = (circuit.inputs(1, ident)[0] if p.name in inputs
-                           else circuit.weights(ident, ())[()])  # fmt: skip
+        if p.name in inputs:
+            symbols[p.name] = circuit.inputs(1, ident)[0]
+        else:
+            symbols[p.name] = circuit.weights(ident, ())[()]  # type: ignore[assignment]
 
     for inst in qc.data:
         op = inst.operation

@@ -138,8 +138,8 @@ class QuantumLayer(nn.Module):
 
     def _prepare(self, x) -> tuple[torch.Tensor | None, int, bool]:
         """Validate and shape the input: returns ``(x as (B, F) or None, B, was_single)``."""
-        real = self._anchor.dtype
-        device = self._anchor.device
+        real = self._anchor_tensor.dtype
+        device = self._anchor_tensor.device
         if x is None:
             if self.circuit.num_inputs:
                 raise InputError(
@@ -170,12 +170,15 @@ class QuantumLayer(nn.Module):
             )
         return x2.to(real), x2.shape[0], single
 
+    @property
+    def _anchor_tensor(self) -> torch.Tensor:
+        anchor = self._anchor
+        assert isinstance(anchor, torch.Tensor)
+        return anchor
+
     def _run_args(self, batch: int) -> dict:
-        return {
-            "batch": batch,
-            "dtype": _COMPLEX_FOR[self._anchor.dtype],
-            "device": self._anchor.device,
-        }
+        anchor = self._anchor_tensor
+        return {"batch": batch, "dtype": _COMPLEX_FOR[anchor.dtype], "device": anchor.device}
 
     # -- forward and measurements ------------------------------------------------------------
     def forward(self, x: torch.Tensor | None = None) -> torch.Tensor:
@@ -186,7 +189,9 @@ class QuantumLayer(nn.Module):
             x2, weights, generator=self._generator, **self._run_args(batch)
         )
         if self.shots is not None:
-            out = _NotDifferentiable.apply(out, *weights.values(), *([x2] if x2 is not None else []))
+            out = _NotDifferentiable.apply(
+                out, *weights.values(), *([x2] if x2 is not None else [])
+            )
         return out[0] if single else out
 
     def probs(self, x: torch.Tensor | None = None, *, wires: Sequence[int] | None = None):
@@ -195,7 +200,9 @@ class QuantumLayer(nn.Module):
             if not 0 <= w < self.n_qubits:
                 raise CircuitError(f"probs on wire {w}, but the circuit has {self.n_qubits} qubits")
         x2, batch, single = self._prepare(x)
-        out = self._executable.probs(x2, self.weight_tensors(), wires=wires, **self._run_args(batch))
+        out = self._executable.probs(
+            x2, self.weight_tensors(), wires=wires, **self._run_args(batch)
+        )
         return out[0] if single else out
 
     def sample(
@@ -214,7 +221,9 @@ class QuantumLayer(nn.Module):
             raise ShotsError(f"shots must be a positive integer, got {shots!r}")
         for w in wires or ():
             if not 0 <= w < self.n_qubits:
-                raise CircuitError(f"sample on wire {w}, but the circuit has {self.n_qubits} qubits")
+                raise CircuitError(
+                    f"sample on wire {w}, but the circuit has {self.n_qubits} qubits"
+                )
         x2, batch, single = self._prepare(x)
         with torch.no_grad():
             out = self._executable.sample(

@@ -32,7 +32,7 @@ def apply_pauli_word(state: torch.Tensor, word: PauliWord) -> torch.Tensor:
 def expval_pauli(state: torch.Tensor, word: PauliWord) -> torch.Tensor:
     """``<psi| P |psi>`` per sample, real ``(B,)``; coefficient ignored."""
     if all(p == "Z" for p in word.paulis.values()):
-        probs = (state.real**2 + state.imag**2)
+        probs = state.real**2 + state.imag**2
         return _z_parity(probs, list(word.paulis))
     other = apply_pauli_word(state, word)
     return (state.conj() * other).real.flatten(1).sum(1)

@@ -39,7 +39,9 @@ class Plan:
         self.n_qubits = circuit.n_qubits
         ops = circuit.operations
         self.prep = ops[0] if ops and isinstance(ops[0], StatePrep) else None
-        self.steps = [_Step(op.spec, op.wires, op.params) for op in ops if not isinstance(op, StatePrep)]
+        self.steps = [
+            _Step(op.spec, op.wires, op.params) for op in ops if not isinstance(op, StatePrep)
+        ]
 
     def run(
         self,
@@ -63,6 +65,8 @@ class Plan:
             ``(B, 2, ..., 2)`` complex states.
         """
         if inputs is not None:
+            real = torch.float64 if dtype == torch.complex128 else torch.float32
+            inputs = inputs.to(real)
             batch, device = inputs.shape[0], inputs.device
         batch = 1 if batch is None else batch
         cols = split_inputs(self.circuit, inputs)
@@ -140,13 +144,17 @@ def _prepare(prep: StatePrep, n: int, cols, flat, batch: int, dtype, device) -> 
     amps = torch.stack(values, dim=1)  # (B, m)
     dim = 2 ** len(prep.wires)
     if amps.shape[1] < dim:
-        pad = torch.full((batch, dim - amps.shape[1]), prep.pad_with or 0.0, dtype=real, device=device)
+        pad = torch.full(
+            (batch, dim - amps.shape[1]), prep.pad_with or 0.0, dtype=real, device=device
+        )
         amps = torch.cat([amps, pad], dim=1)
     norm = amps.norm(dim=1, keepdim=True)
     if prep.normalize:
         if bool((norm == 0).any()):
             i = int((norm[:, 0] == 0).nonzero()[0, 0])
-            raise InputError(f"amplitude encoding of sample {i}: all features are zero, cannot normalise")
+            raise InputError(
+                f"amplitude encoding of sample {i}: all features are zero, cannot normalise"
+            )
         amps = amps / norm
     elif not torch.allclose(norm, torch.ones_like(norm), atol=1e-6):
         i = int((norm[:, 0] - 1).abs().argmax())

@@ -8,12 +8,13 @@ import pytest
 import torch
 from qiskit.circuit.library import zz_feature_map as qiskit_zz_feature_map
 from qiskit.quantum_info import Statevector
-from tolerances import atol
 
+import qml
 from circuits import ansatze, encodings
 from qml.errors import CircuitError, ParameterError
 from qml.interop.bitorder import reverse_index_bits
 from qml.sim import compile_plan
+from tests.tolerances import atol
 
 ATOL = atol(torch.complex128)
 BATCH = 4
@@ -58,9 +59,7 @@ def test_angle_matches_angle_embedding(n, rotation):
     np.testing.assert_allclose(got, pennylane_states(n, ref, x), atol=ATOL, rtol=0)
 
 
-def _hadamards(n: int):
-    import qml
-
+def _hadamards(n: int) -> qml.Circuit:
     c = qml.Circuit(n)
     for q in range(n):
         c.h(q)
@@ -91,7 +90,7 @@ def test_iqp_custom_pattern_matches_iqp_embedding():
 
 
 def qiskit_states(qc, x: np.ndarray) -> np.ndarray:
-    """Qiskit ``Statevector`` of ``qc`` bound to each row of ``x`` (its ParameterVector), qml order."""
+    """Qiskit ``Statevector`` of ``qc`` bound to each row of ``x``, in qml bit order."""
     out = []
     for row in x:
         bound = qc.assign_parameters({p: float(row[p.index]) for p in qc.parameters})
@@ -113,7 +112,8 @@ def test_zz_feature_map_explicit_pairs_and_alpha_match_qiskit():
     n, pairs = 3, [(2, 0), (1, 2)]
     x = features(5, (BATCH, n))
     got = ours(encodings.zz_feature_map(n, reps=2, entanglement=pairs, alpha=1.3), x)
-    ref = qiskit_states(qiskit_zz_feature_map(n, reps=2, entanglement=pairs, alpha=1.3), x)
+    qiskit_ent = {1: [(q,) for q in range(n)], 2: pairs}  # Qiskit wants pairs by Pauli size
+    ref = qiskit_states(qiskit_zz_feature_map(n, reps=2, entanglement=qiskit_ent, alpha=1.3), x)
     np.testing.assert_allclose(got, ref, atol=ATOL, rtol=0)
 
 

@@ -28,9 +28,11 @@ def variance_of_estimate(exact_layer, x):
     for obs in OBS:
         total = torch.zeros(x.shape[0], dtype=torch.float64)
         for coeff, term in obs.terms():
-            sq = qml.QuantumLayer(exact_layer.circuit, [term @ term if isinstance(term, qml.PauliWord)
-                                  else qml.Hermitian(term.matrix_ @ term.matrix_, term.wires)],
-                                  dtype=torch.complex128)  # fmt: skip
+            if isinstance(term, qml.PauliWord):
+                square = term @ term
+            else:
+                square = qml.Hermitian(term.matrix_ @ term.matrix_, term.wires)
+            sq = qml.QuantumLayer(exact_layer.circuit, [square], dtype=torch.complex128)
             mean = qml.QuantumLayer(exact_layer.circuit, [term], dtype=torch.complex128)
             sq.load_state_dict(exact_layer.state_dict())
             mean.load_state_dict(exact_layer.state_dict())
@@ -73,7 +75,7 @@ def test_sample_frequencies_match_probabilities():
     layer = qml.QuantumLayer(c, dtype=torch.complex128)
     p = layer.probs()
     bits = layer.sample(shots=20000, generator=torch.Generator().manual_seed(0))
-    idx = (bits[:, 0].long() * 2 + bits[:, 1].long())
+    idx = bits[:, 0].long() * 2 + bits[:, 1].long()
     freq = torch.bincount(idx, minlength=4).double() / 20000
     bound = shot_bound(p * (1 - p), 20000)
     assert torch.all((freq - p).abs() <= bound)
