@@ -16,33 +16,13 @@ import qml
 from circuits import ansatze, encodings
 from qml.errors import CircuitError, ParameterError
 from qml.interop.bitorder import reverse_index_bits
-from qml.sim import compile_plan, probabilities
+from qml.sim import probabilities
+from tests.circuits.reference import flat, pennylane_states
+from tests.circuits.reference import our_states as ours
 from tests.tolerances import atol
 
 ATOL = atol(torch.complex128)
 BATCH = 3
-
-
-def ours(circuit, x: np.ndarray | None, weights: dict[str, np.ndarray]) -> torch.Tensor:
-    """Our states, ``(B, 2, ..., 2)`` complex128."""
-    ws = {k: torch.from_numpy(v) for k, v in weights.items()}
-    inputs = None if x is None else torch.from_numpy(x)
-    return compile_plan(circuit).run(inputs, ws, dtype=torch.complex128)
-
-
-def flat(state: torch.Tensor) -> np.ndarray:
-    return state.reshape(state.shape[0], -1).numpy()
-
-
-def pennylane_states(n: int, qfunc, x: np.ndarray) -> np.ndarray:
-    """PennyLane ``default.qubit`` states of ``qfunc(sample)`` for each row of ``x``."""
-
-    @pl.qnode(pl.device("default.qubit", wires=n))
-    def state(sample):
-        qfunc(sample)
-        return pl.state()
-
-    return np.stack([np.asarray(state(row)) for row in x])
 
 
 def setup(seed: int, n: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import qml
 from circuits import ansatze, encodings
 from qml.errors import CircuitError, ParameterError
 from qml.interop.bitorder import reverse_index_bits
-from qml.sim import compile_plan
+from tests.circuits.reference import flat, our_states, pennylane_states
 from tests.tolerances import atol
 
 ATOL = atol(torch.complex128)
@@ -22,20 +22,7 @@ BATCH = 4
 
 def ours(circuit, x: np.ndarray, weights: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Our states for features ``x: (B, F)``, as ``(B, 2**n)`` complex128."""
-    ws = {k: torch.from_numpy(v) for k, v in (weights or {}).items()}
-    state = compile_plan(circuit).run(torch.from_numpy(x), ws, dtype=torch.complex128)
-    return state.reshape(x.shape[0], -1).numpy()
-
-
-def pennylane_states(n: int, qfunc, x: np.ndarray) -> np.ndarray:
-    """PennyLane ``default.qubit`` states of ``qfunc(sample)`` for each row of ``x``."""
-
-    @pl.qnode(pl.device("default.qubit", wires=n))
-    def state(sample):
-        qfunc(sample)
-        return pl.state()
-
-    return np.stack([np.asarray(state(row)) for row in x])
+    return flat(our_states(circuit, x, weights))
 
 
 def features(seed: int, shape: tuple[int, ...]) -> np.ndarray:
