@@ -4,13 +4,17 @@ Subcommands grow with the project (run, estimate, submit, jobs, bench); today:
 
 - ``qml info``: versions, backends, devices.
 - ``qml draw FILE.qasm``: import an OpenQASM 3 circuit through Qiskit and draw it.
+- ``qml bench [--quick] ...``: time a training step on qml and its peers
+  (:mod:`experiments.bench`; ``qml bench --help`` for its flags).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main"]
 
@@ -46,6 +50,36 @@ def _draw(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_bench():
+    """``experiments.bench``, from the installed packages or else from the repository root.
+
+    ``experiments`` sits above qml (experiments -> circuits -> qml), so a checkout that was
+    installed before it joined the package list still finds it next to ``qml/``.
+    """
+    try:
+        return importlib.import_module("experiments.bench")
+    except ModuleNotFoundError as e:
+        if e.name not in ("experiments", "experiments.bench"):
+            raise
+    import qml
+
+    root = Path(qml.__file__).resolve().parents[1]
+    if not (root / "experiments" / "bench" / "__init__.py").is_file():
+        return None
+    sys.path.insert(0, str(root))
+    for name in [m for m in sys.modules if m == "experiments" or m.startswith("experiments.")]:
+        del sys.modules[name]  # an unrelated "experiments" found first
+    return importlib.import_module("experiments.bench")
+
+
+def _bench(args: argparse.Namespace, rest: Sequence[str]) -> int:
+    bench = _import_bench()
+    if bench is None:
+        print("qml bench needs the repository checkout (experiments/bench next to qml/)")
+        return 2
+    return int(bench.main(list(rest)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qml", description="hybrid quantum-classical ML")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,7 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_draw = sub.add_parser("draw", help="draw an OpenQASM 3 circuit")
     p_draw.add_argument("file", help="path to a .qasm file")
     p_draw.set_defaults(func=_draw)
-    args = parser.parse_args(argv)
+    # its flags are parsed by experiments.bench itself (qml bench --help)
+    sub.add_parser("bench", help="benchmark a training step against peers", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "bench":
+        return _bench(args, rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.func(args))
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "BackendError",
     "DiffMethodError",
     "InteropError",
+    "MemoryBudgetError",
 ]
 
 
@@ -54,3 +55,7 @@ class DiffMethodError(QmlError, ValueError):
 
 class InteropError(QmlError, ValueError):
     """A conversion to or from Qiskit, OpenQASM or PennyLane cannot be made."""
+
+
+class MemoryBudgetError(QmlError, MemoryError):
+    """A simulation would need more memory than the device has; raised before allocating."""

@@ -1,4 +1,8 @@
-"""The native simulator as a backend (``backend="torch"``)."""
+"""The native simulator as a backend (``backend="torch"``).
+
+Compiles the circuit once into a :class:`~qml.sim.compiled.CompiledPlan` and runs it with the
+chosen gradient method (:mod:`qml.sim.gradients`).
+"""
 
 from __future__ import annotations
 
@@ -8,42 +12,120 @@ import torch
 
 from qml.backends.base import Capabilities
 from qml.circuit import Circuit
-from qml.errors import BackendError
+from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
+from qml.sim.compiled import CompiledPlan
+from qml.sim.gradients import SHIFT_RULES, adjoint_expvals, shift_expvals, spsa_expvals
 from qml.sim.measure import probabilities, sample_bits
-from qml.sim.plan import Plan, compile_plan
+from qml.sim.memory import available_bytes, check_budget, estimate
+from qml.sim.plan import Plan
 
-__all__ = ["TorchBackend", "TorchExecutable"]
+__all__ = ["TorchBackend", "TorchExecutable", "DIFF_METHODS"]
 
 MAX_QUBITS = 30  # 2**30 complex64 amplitudes = 8 GiB per sample
+DIFF_METHODS = ("auto", "backprop", "adjoint", "parameter-shift", "spsa")
+AUTO_BACKPROP_FRACTION = 0.25  # auto picks backprop while its peak is under this share of memory
+SPSA_EPS = 0.05  # perturbation size of SPSA, radians
 
 
 class TorchExecutable:
-    """A compiled :class:`~qml.sim.plan.Plan` plus observables and shots."""
+    """A compiled plan plus observables, shots and a gradient method."""
 
-    def __init__(self, plan: Plan, observables: Sequence[Observable], shots: int | None):
-        self.plan = plan
+    def __init__(self, circuit: Circuit, observables: Sequence[Observable], *, shots: int | None,
+                 diff_method: str) -> None:  # fmt: skip
+        self.circuit = circuit
+        self.plan = CompiledPlan(circuit, observables)
         self.observables = list(observables)
         self.shots = shots
+        self.diff_method = diff_method
+        program, sched = self.plan.program, self.plan.schedule
+        shared_rules: list = [None] * program.n_shared
+        sample_rules: list = [None] * program.n_per_sample
+        for slot, ref in enumerate(program.refs):
+            rule = SHIFT_RULES.get(sched.slot_gate[slot])
+            (sample_rules if ref.per_sample else shared_rules)[ref.index] = rule
+        self.rules = (shared_rules, sample_rules)
 
-    def _state(self, inputs, weights, batch, dtype, device) -> torch.Tensor:
-        return self.plan.run(inputs, weights, batch=batch, dtype=dtype, device=device)
+    # -- method choice -----------------------------------------------------------------------
+    def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
+        """The concrete gradient method for this call (``auto`` decided by the cost model)."""
+        if self.diff_method != "auto":
+            return self.diff_method
+        if self.shots is not None:
+            return "parameter-shift"
+        backprop = estimate(self.plan, batch=batch, dtype=dtype, diff_method="backprop")
+        if backprop.step_peak_bytes <= AUTO_BACKPROP_FRACTION * available_bytes(device):
+            return "backprop"
+        return "adjoint"
 
+    def _evaluate(self, dtype, generator):
+        plan = self.plan
+
+        def evaluate(shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
+            t = plan.tables(shared, sample, dtype=dtype)
+            rows = sample.shape[0]
+            state = plan.run(t, rows, dtype=dtype, device=sample.device)
+            if self.shots is None:
+                return plan.measure.expvals(state)
+            view = state.reshape((rows,) + (2,) * plan.n)
+            return Plan.sampled_expvals(view, self.observables, self.shots, generator=generator)
+
+        return evaluate
+
+    # -- execution -----------------------------------------------------------------------------
     def expvals(self, inputs, weights: Mapping[str, torch.Tensor], *, batch, dtype, device,
                 generator=None) -> torch.Tensor:  # fmt: skip
-        state = self._state(inputs, weights, batch, dtype, device)
-        if self.shots is None:
-            return self.plan.expvals(state, self.observables)
-        return self.plan.sampled_expvals(state, self.observables, self.shots, generator=generator)
+        """``(B, n_obs)`` expectations, differentiable by the resolved method."""
+        plan = self.plan
+        real = torch.float64 if dtype == torch.complex128 else torch.float32
+        grad = torch.is_grad_enabled() and (
+            any(w.requires_grad for w in weights.values())
+            or (inputs is not None and inputs.requires_grad)
+        )
+        method = self.resolve(batch, dtype, device)
+        check_budget(plan, batch=batch, dtype=dtype, device=device, diff_method=method, grad=grad)
+        shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
+        if method == "adjoint" and grad:
+            return adjoint_expvals(plan, shared, sample, dtype=dtype)
+        evaluate = self._evaluate(dtype, generator)
+        if method == "parameter-shift" and grad:
+            self._check_shiftable(inputs)
+            row = 2**plan.n * torch.empty((), dtype=dtype).element_size()
+            return shift_expvals(shared, sample, evaluate, self.rules, row_bytes=row)
+        if method == "spsa" and grad:
+            self._check_shiftable(inputs)
+            return spsa_expvals(shared, sample, evaluate, eps=SPSA_EPS, generator=generator)
+        return evaluate(shared, sample)
+
+    def _check_shiftable(self, inputs) -> None:
+        if self.plan.schedule.prep is not None and inputs is not None and inputs.requires_grad:
+            raise DiffMethodError(
+                f"{self.diff_method} cannot differentiate amplitude-embedded inputs; "
+                "use diff_method='adjoint' or 'backprop', or detach the inputs"
+            )
+
+    def state(self, inputs, weights, *, batch, dtype, device) -> torch.Tensor:
+        """Final states ``(B, 2, ..., 2)`` (differentiable by autograd)."""
+        plan = self.plan
+        real = torch.float64 if dtype == torch.complex128 else torch.float32
+        shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
+        t = plan.tables(shared, sample, dtype=dtype)
+        state = plan.run(t, batch, dtype=dtype, device=device)
+        return state.reshape((batch,) + (2,) * plan.n)
 
     def probs(self, inputs, weights, *, wires=None, batch, dtype, device) -> torch.Tensor:
-        return probabilities(self._state(inputs, weights, batch, dtype, device), wires)
+        state = self.state(inputs, weights, batch=batch, dtype=dtype, device=device)
+        return probabilities(state, wires)
 
     def sample(self, inputs, weights, *, shots, wires=None, batch, dtype, device,
                generator=None) -> torch.Tensor:  # fmt: skip
         p = self.probs(inputs, weights, wires=wires, batch=batch, dtype=dtype, device=device)
-        n_bits = self.plan.n_qubits if wires is None else len(wires)
+        n_bits = self.plan.n if wires is None else len(wires)
         return sample_bits(p, shots, n_bits, generator=generator)
+
+    def cost(self, *, batch: int, dtype: torch.dtype, device: torch.device):
+        method = self.resolve(batch, dtype, device)
+        return estimate(self.plan, batch=batch, dtype=dtype, diff_method=method)
 
 
 class TorchBackend:
@@ -52,7 +134,7 @@ class TorchBackend:
     capabilities = Capabilities(
         exact=True,
         shots=True,
-        diff_methods=("auto", "backprop"),
+        diff_methods=DIFF_METHODS,
         devices=("cpu", "cuda"),
         max_qubits=MAX_QUBITS,
     )
@@ -63,10 +145,15 @@ class TorchBackend:
         self.name = name
 
     def compile(self, circuit: Circuit, observables: Sequence[Observable], *,
-                shots: int | None) -> TorchExecutable:  # fmt: skip
+                shots: int | None, diff_method: str = "auto") -> TorchExecutable:  # fmt: skip
         if circuit.n_qubits > MAX_QUBITS:
             raise BackendError(
                 f"circuit has {circuit.n_qubits} qubits; the native backend handles at most "
                 f"{MAX_QUBITS}"
             )
-        return TorchExecutable(compile_plan(circuit), observables, shots)
+        if shots is not None and diff_method in ("backprop", "adjoint"):
+            raise DiffMethodError(
+                f"diff_method={diff_method!r} needs exact expectations, but shots={shots}; use "
+                "'parameter-shift' or 'spsa' with shots, or shots=None"
+            )
+        return TorchExecutable(circuit, observables, shots=shots, diff_method=diff_method)

@@ -30,8 +30,10 @@ class QuantumLayer(nn.Module):
         observables: one observable or a list (default ``Z`` on every wire).
         backend: backend name (``"torch"``, the native simulator, by default).
         shots: ``None`` for exact expectations, or a positive number of measurements per
-            expectation (estimates are then not differentiable by backprop).
-        diff_method: ``"auto"`` or ``"backprop"`` on the native backend.
+            expectation (gradients then come from ``"parameter-shift"`` or ``"spsa"``).
+        diff_method: ``"backprop"`` (autograd), ``"adjoint"`` (memory flat in depth),
+            ``"parameter-shift"`` or ``"spsa"`` (what hardware can do; exact or with shots),
+            or ``"auto"`` (backprop or adjoint by the memory model; parameter-shift with shots).
         init: weight initialiser, see :mod:`qml.nn.init`.
         init_scale: standard deviation for ``init="normal"``.
         dtype: ``torch.complex64`` (default) or ``torch.complex128`` simulation; the real
@@ -122,7 +124,9 @@ class QuantumLayer(nn.Module):
             self.register_parameter(name, nn.Parameter(value))
         # follows .to(device), .double(), .float(): sets where and in what dtype we simulate
         self.register_buffer("_anchor", torch.empty(0, dtype=real), persistent=False)
-        self._executable = self.backend.compile(circuit, obs, shots=self.shots)
+        self._executable = self.backend.compile(
+            circuit, obs, shots=self.shots, diff_method=diff_method
+        )
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -188,11 +192,16 @@ class QuantumLayer(nn.Module):
         out = self._executable.expvals(
             x2, weights, generator=self._generator, **self._run_args(batch)
         )
-        if self.shots is not None:
-            out = _NotDifferentiable.apply(
-                out, *weights.values(), *([x2] if x2 is not None else [])
-            )
         return out[0] if single else out
+
+    def estimate_cost(self, *, batch: int = 1):
+        """Memory and traffic of one training step at ``batch`` (see :mod:`qml.sim.memory`).
+
+        Returns:
+            A :class:`~qml.sim.memory.CostEstimate` with ``forward_bytes``, ``backward_bytes``,
+            ``step_peak_bytes`` and the gradient method ``auto`` resolves to.
+        """
+        return self._executable.cost(**self._run_args(batch))
 
     def probs(self, x: torch.Tensor | None = None, *, wires: Sequence[int] | None = None):
         """Exact basis-state probabilities ``(B, 2**len(wires))`` (wire order as given)."""
@@ -237,20 +246,4 @@ class QuantumLayer(nn.Module):
         return (
             f"{self.circuit!r}, observables=[{obs}], backend={self.backend.name!r}, "
             f"shots={self.shots}, diff_method={self.diff_method!r}"
-        )
-
-
-class _NotDifferentiable(torch.autograd.Function):
-    """Passes shot estimates through; backprop through sampling raises a clear error."""
-
-    @staticmethod
-    def forward(ctx, out, *tensors):
-        return out.detach().clone()
-
-    @staticmethod
-    def backward(ctx, grad):
-        raise DiffMethodError(
-            "expectations estimated from shots are not differentiable by backprop; use "
-            "shots=None for exact gradients (shot-based parameter-shift comes with "
-            "diff_method='parameter-shift')"
         )

@@ -141,7 +141,19 @@ def _prepare(prep: StatePrep, n: int, cols, flat, batch: int, dtype, device) -> 
     for f in prep.params:
         v = torch.as_tensor(f.evaluate(cols, flat), dtype=real, device=device)
         values.append(v.expand(batch))
-    amps = torch.stack(values, dim=1)  # (B, m)
+    return amplitude_state(prep, n, torch.stack(values, dim=1), dtype=dtype)
+
+
+def amplitude_state(prep: StatePrep, n: int, amps: torch.Tensor, *, dtype) -> torch.Tensor:
+    """``(B, 2, ..., 2)`` state whose amplitudes on ``prep.wires`` are ``amps: (B, m)`` real.
+
+    Pads with ``prep.pad_with``, normalises (or checks the norm), and leaves other wires in |0>.
+
+    Raises:
+        InputError: a sample whose features are all zero, or not of norm 1 without normalize.
+    """
+    batch, device = amps.shape[0], amps.device
+    real = amps.dtype
     dim = 2 ** len(prep.wires)
     if amps.shape[1] < dim:
         pad = torch.full(

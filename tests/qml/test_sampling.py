@@ -82,11 +82,12 @@ def test_sample_frequencies_match_probabilities():
     assert freq[1] == 0 and freq[2] == 0  # CNOT correlates the bits exactly
 
 
-def test_shot_outputs_refuse_backprop():
-    layer = qml.QuantumLayer(circuit(), shots=10, seed=0)
-    out = layer(torch.rand(2, 3))
-    with pytest.raises(DiffMethodError, match="not differentiable by backprop"):
-        out.sum().backward()
+def test_shots_take_shift_gradients_and_refuse_backprop():
+    with pytest.raises(DiffMethodError, match="needs exact expectations, but shots=10"):
+        qml.QuantumLayer(circuit(), shots=10, diff_method="backprop")
+    layer = qml.QuantumLayer(circuit(), shots=10, seed=0)  # auto: parameter-shift
+    layer(torch.rand(2, 3)).sum().backward()
+    assert layer.w.grad is not None and torch.isfinite(layer.w.grad).all()
 
 
 def test_bad_shots_in_sample():

@@ -1,0 +1,189 @@
+"""The angle program: every gate angle of a circuit, for the whole batch, in a few tensor ops.
+
+Each gate parameter occurrence (and each amplitude-embedding feature) is a *slot*. A slot whose
+expression uses no input is *shared* by the batch; one that uses inputs is *per-sample*.
+``AngleProgram.evaluate`` returns
+
+- ``shared: (A_s,)`` real angles, one per shared slot, and
+- ``per_sample: (B, A_p)`` real angles, one column per per-sample slot,
+
+computing every affine slot (``a * leaf + b``, which covers plain inputs and weights) with one
+gather per kind and evaluating the others expression by expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import torch
+
+from qml.circuit import Circuit
+from qml.expr import Add, Const, Expr, Input, Mul, Weight
+
+__all__ = ["AngleProgram", "SlotRef"]
+
+
+@dataclass(frozen=True)
+class SlotRef:
+    """Where a slot's value lives: ``shared[index]`` or ``per_sample[:, index]``."""
+
+    per_sample: bool
+    index: int
+
+
+def _affine(e: Expr) -> tuple[float, Input | Weight | None, float] | None:
+    """``e`` as ``scale * leaf + offset``, or ``None`` if it is not of that form."""
+    if isinstance(e, Const):
+        return 0.0, None, e.value
+    if isinstance(e, Input | Weight):
+        return 1.0, e, 0.0
+    if isinstance(e, Mul) and isinstance(e.left, Const):
+        inner = _affine(e.right)
+        if inner is None:
+            return None
+        return e.left.value * inner[0], inner[1], e.left.value * inner[2]
+    if isinstance(e, Add):
+        a, b = _affine(e.left), _affine(e.right)
+        if a is None or b is None:
+            return None
+        if a[1] is not None and b[1] is not None:
+            return None
+        leaf = a[1] if a[1] is not None else b[1]
+        scale = a[0] if a[1] is not None else b[0]
+        return scale, leaf, a[2] + b[2]
+    return None
+
+
+class AngleProgram:
+    """Vectorised evaluation of a list of slot expressions (see module docstring)."""
+
+    def __init__(self, circuit: Circuit, exprs: Sequence[Expr]):
+        self.input_offsets: dict[str, int] = {}
+        start = 0
+        for name, size in circuit.input_shapes.items():
+            self.input_offsets[name] = start
+            start += size
+        self.weight_offsets: dict[str, int] = {}
+        start = 0
+        for name, shape in circuit.weight_shapes.items():
+            self.weight_offsets[name] = start
+            start += _numel(shape)
+        self.weight_names = list(circuit.weight_shapes)
+
+        self.refs: list[SlotRef] = []
+        shared: list[Expr] = []
+        per_sample: list[Expr] = []
+        for e in exprs:
+            if e.depends_on_inputs:
+                self.refs.append(SlotRef(True, len(per_sample)))
+                per_sample.append(e)
+            else:
+                self.refs.append(SlotRef(False, len(shared)))
+                shared.append(e)
+        self.n_shared = len(shared)
+        self.n_per_sample = len(per_sample)
+        self._shared = self._split(shared, inputs=False)
+        self._per_sample = self._split(per_sample, inputs=True)
+
+    def _split(self, exprs: list[Expr], *, inputs: bool):
+        """Affine slots as (positions, leaf indices, scales, offsets); the rest individually."""
+        pos, idx, scale, offset, general = [], [], [], [], []
+        const_pos, const_val = [], []
+        for i, e in enumerate(exprs):
+            aff = _affine(e)
+            if aff is not None and aff[1] is None:
+                const_pos.append(i)
+                const_val.append(aff[2])
+            elif aff is not None and isinstance(aff[1], Input) == inputs:
+                s, leaf, off = aff
+                pos.append(i)
+                idx.append(self._leaf_index(leaf))
+                scale.append(s)
+                offset.append(off)
+            else:
+                general.append((i, e))
+        order = pos + const_pos + [i for i, _ in general]
+        inverse = [0] * len(order)
+        for k, i in enumerate(order):
+            inverse[i] = k
+        return {
+            "idx": torch.tensor(idx, dtype=torch.long),
+            "scale": torch.tensor(scale, dtype=torch.float64),
+            "offset": torch.tensor(offset, dtype=torch.float64),
+            "consts": torch.tensor(const_val, dtype=torch.float64),
+            "general": general,
+            "inverse": torch.tensor(inverse, dtype=torch.long),
+            "identity_order": order == list(range(len(order))),
+        }
+
+    def _leaf_index(self, leaf: Input | Weight) -> int:
+        if isinstance(leaf, Input):
+            return self.input_offsets[leaf.name] + leaf.index
+        return self.weight_offsets[leaf.name] + leaf.flat
+
+    def evaluate(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        batch: int,
+        real: torch.dtype,
+        device: torch.device,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(shared (A_s,), per_sample (B, A_p))`` angles in dtype ``real`` on ``device``."""
+        flat_w = [weights[n].reshape(-1) for n in self.weight_names]
+        wvec = (torch.cat(flat_w) if flat_w else torch.zeros(0)).to(device=device, dtype=real)
+        x = inputs.to(device=device, dtype=real) if inputs is not None else None
+        cols = {}
+        if x is not None:
+            cols = {n: x[:, o : o + s] for (n, o), s in zip(
+                self.input_offsets.items(), self._input_sizes(x), strict=True)}  # fmt: skip
+        wdict = {n: wvec[o : o + _len(weights[n])] for n, o in self.weight_offsets.items()}
+        shared = self._run(self._shared, wvec, cols, wdict, per_sample=False, batch=batch,
+                           real=real, device=device)  # fmt: skip
+        if x is None:
+            x = torch.zeros((batch, 0), dtype=real, device=device)
+        per_sample = self._run(self._per_sample, x, cols, wdict, per_sample=True, batch=batch,
+                               real=real, device=device)  # fmt: skip
+        return shared, per_sample
+
+    def _input_sizes(self, x: torch.Tensor) -> list[int]:
+        offsets = list(self.input_offsets.values()) + [x.shape[1]]
+        return [offsets[i + 1] - offsets[i] for i in range(len(offsets) - 1)]
+
+    @staticmethod
+    def _run(part, source, cols, wdict, *, per_sample, batch, real, device) -> torch.Tensor:
+        idx = part["idx"].to(device)
+        pieces = []
+        if len(idx):
+            scale = part["scale"].to(device=device, dtype=real)
+            offset = part["offset"].to(device=device, dtype=real)
+            leaves = source[:, idx] if per_sample else source[idx]
+            pieces.append(leaves * scale + offset)
+        if len(part["consts"]):
+            consts = part["consts"].to(device=device, dtype=real)
+            pieces.append(consts.expand(batch, -1) if per_sample else consts)
+        for _, e in part["general"]:
+            value = torch.as_tensor(e.evaluate(cols, wdict), dtype=real, device=device)
+            if per_sample:
+                value = value.expand(batch)
+            pieces.append(value.unsqueeze(-1))
+        if not pieces:
+            shape = (batch, 0) if per_sample else (0,)
+            return torch.zeros(shape, dtype=real, device=device)
+        out = torch.cat(pieces, dim=-1) if len(pieces) > 1 else pieces[0]
+        if not part["identity_order"]:
+            out = out.index_select(-1, part["inverse"].to(device))
+        return out
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _len(t: torch.Tensor) -> int:
+    return t.numel()

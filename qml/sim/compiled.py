@@ -1,0 +1,446 @@
+"""The compiled execution plan of the native simulator.
+
+``CompiledPlan(circuit, observables)`` schedules the gates once (:mod:`qml.sim.schedule`):
+fused single-qubit blocks applied as Kronecker chunks, permutation groups as one index
+gather, diagonal groups as one elementwise product. Each call then
+
+1. evaluates every angle of the batch at once (:class:`~qml.sim.angles.AngleProgram`),
+2. builds every gate matrix of one type in one vectorised call and multiplies each fused block
+   in a batched chain,
+3. starts from a product state when the first group is single-qubit (no pass over ``|0...0>``),
+4. applies the groups, or, for a run of batch-independent groups on a batch larger than the
+   state, the run's unitary built once and applied as one matmul (the cost model decides),
+5. reads the observables (:class:`~qml.sim.observe.Measurement`).
+
+Flat states are ``(B, 2**n)`` complex; wire 0 is the most significant bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from qml.circuit import Circuit
+from qml.gates import GATES, gate_matrix
+from qml.observables import Observable
+from qml.sim.angles import AngleProgram
+from qml.sim.observe import Measurement
+from qml.sim.plan import amplitude_state
+from qml.sim.schedule import GateRef, Group, build_schedule, perm_index
+from qml.sim.statevector import apply_matrix
+
+__all__ = ["CompiledPlan", "Tables"]
+
+CHUNK_QUBITS = 4  # single-qubit blocks are applied as Kronecker products over <= 4 wires
+PERM_INDEX_MAX_QUBITS = 22  # above this, permutations are applied gate by gate (no index)
+UNITARY_MAX_QUBITS = 12  # largest register for which a run's unitary may be built
+KERNEL_OVERHEAD_AMPLITUDES = 4096  # one kernel launch costs about this many amplitude updates
+
+
+class _Permute(torch.autograd.Function):
+    """``state[:, idx]`` whose backward is the inverse gather (not a scatter)."""
+
+    @staticmethod
+    def forward(ctx, state, idx, inv):
+        ctx.save_for_backward(inv)
+        return state.index_select(1, idx)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inv,) = ctx.saved_tensors
+        return grad.index_select(1, inv), None, None
+
+
+@dataclass
+class Tables:
+    """Every matrix a run needs, built from the angles (differentiable)."""
+
+    blocks_shared: torch.Tensor  # (nbs, 2, 2) or (R, nbs, 2, 2)
+    blocks_sample: torch.Tensor  # (B, nbp, 2, 2)
+    angles_shared: torch.Tensor
+    angles_sample: torch.Tensor
+
+
+class CompiledPlan:
+    """See module docstring. ``run`` gives states, ``expvals`` expectations."""
+
+    def __init__(self, circuit: Circuit, observables: Sequence[Observable]):
+        self.circuit = circuit
+        self.n = n = circuit.n_qubits
+        self.schedule = sched = build_schedule(circuit)
+        self.program = AngleProgram(circuit, sched.slot_exprs)
+        self.measure = Measurement(n, observables)
+        refs = self.program.refs
+
+        # -- single-qubit occurrences, grouped by gate name, shared vs per-sample ------------
+        blocks: list[tuple[int, list[GateRef]]] = [
+            item for g in sched.groups if g.kind == "f1" for item in g.items
+        ]
+        occ_sample = {}
+        by_name: dict[tuple[bool, str], list[GateRef]] = {}
+        for _, gates in blocks:
+            for ref in gates:
+                ps = any(refs[s].per_sample for s in ref.slots)
+                occ_sample[id(ref)] = ps
+                by_name.setdefault((ps, ref.spec.name), []).append(ref)
+        self._occ_rows: dict[int, int] = {}  # id(ref) -> row in its table
+        self._gate_batches: list[tuple[bool, str, list[GateRef], list]] = []
+        counts = {False: 0, True: 0}
+        for (ps, name), gates in sorted(by_name.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            spec = GATES[name]
+            gathers = [
+                _gather_plan([refs[r.slots[p]] for r in gates]) for p in range(spec.num_params)
+            ]
+            self._gate_batches.append((ps, name, gates, gathers))
+            for ref in gates:
+                self._occ_rows[id(ref)] = counts[ps]
+                counts[ps] += 1
+        self.n_occ_shared = counts[False]
+
+        # -- fused blocks: batched chains of equal length --------------------------------------
+        self._block_loc: dict[tuple[int, int], tuple[bool, int]] = {}  # (group, wire) -> loc
+        chains: dict[tuple[bool, int], list[tuple[int, int, list[int]]]] = {}
+        for gi, g in enumerate(sched.groups):
+            if g.kind != "f1":
+                continue
+            for w, gates in g.items:
+                ps = any(occ_sample[id(r)] for r in gates)
+                rows = [
+                    self._occ_rows[id(r)] + (self.n_occ_shared if ps and occ_sample[id(r)] else 0)
+                    for r in gates
+                ]
+                chains.setdefault((ps, len(gates)), []).append((gi, w, rows))
+        self._chains: list[tuple[bool, torch.Tensor]] = []
+        counts = {False: 0, True: 0}
+        for (ps, length), members in sorted(chains.items()):
+            rows = torch.tensor([m[2] for m in members], dtype=torch.long).T.contiguous()
+            self._chains.append((ps, rows))  # rows: (length, n_blocks)
+            for gi, w, _ in members:
+                self._block_loc[(gi, w)] = (ps, counts[ps])
+                counts[ps] += 1
+
+        # -- per group: chunks, permutation indices ------------------------------------------
+        self._chunks: dict[int, list[tuple[int, list[int]]]] = {}
+        self._perm: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
+        for gi, g in enumerate(sched.groups):
+            if g.kind == "f1":
+                self._chunks[gi] = _chunks(sorted(g.wires))
+            elif g.kind == "perm":
+                if n <= PERM_INDEX_MAX_QUBITS:
+                    idx = perm_index(n, g.items)
+                    inv = np.empty_like(idx)
+                    inv[idx] = np.arange(idx.size)
+                    self._perm[gi] = (idx, inv)
+                else:
+                    self._perm[gi] = None
+        self._prep_gather = _gather_plan([refs[s] for s in sched.prep_slots])
+        self.product_start = (
+            sched.prep is None and bool(sched.groups) and (sched.groups[0].kind == "f1")
+        )
+        self._shared_group = [self._is_shared(gi, g) for gi, g in enumerate(sched.groups)]
+        self._device_cache: dict = {}
+
+    # -- structure queries -------------------------------------------------------------------
+    def _is_shared(self, gi: int, g: Group) -> bool:
+        refs = self.program.refs
+        if g.kind == "f1":
+            return not any(self._block_loc[(gi, w)][0] for w, _ in g.items)
+        if g.kind == "perm":
+            return True
+        return not any(refs[s].per_sample for ref in g.items for s in ref.slots)
+
+    def passes(self) -> int:
+        """Full-state passes of one forward run (each chunk, perm, diag, dense group: one)."""
+        count = 0
+        for gi, g in enumerate(self.schedule.groups):
+            if gi == 0 and self.product_start:
+                count += 1
+            elif g.kind == "f1":
+                count += len(self._chunks[gi])
+            else:
+                count += 1
+        return count
+
+    def _indices(self, device) -> dict:
+        key = str(device)
+        if key not in self._device_cache:
+            self._device_cache[key] = {
+                gi: None if p is None else tuple(torch.as_tensor(a, device=device) for a in p)
+                for gi, p in self._perm.items()
+            }
+        return self._device_cache[key]
+
+    # -- matrices ----------------------------------------------------------------------------
+    def tables(self, shared: torch.Tensor, sample: torch.Tensor, *, dtype) -> Tables:
+        """Gate and fused-block matrices from the angles.
+
+        Args:
+            shared: ``(A_s,)`` angles, or ``(R, A_s)`` to give every row its own.
+            sample: ``(B, A_p)`` angles (``B == R`` in the row-wise case).
+        """
+        batch = sample.shape[0]
+        rowwise = shared.dim() == 2
+        tabs: dict[bool, list[torch.Tensor]] = {False: [], True: []}
+        for ps, name, gates, gathers in self._gate_batches:
+            spec = GATES[name]
+            if spec.num_params == 0:
+                m = spec.matrix([], dtype).to(sample.device)
+                lead = (batch,) if (ps or rowwise) else ()
+                tabs[ps].append(m.expand(lead + (len(gates), 2, 2)))
+                continue
+            angles = [self._gather(plan, shared, sample, ps or rowwise) for plan in gathers]
+            tabs[ps].append(spec.matrix(angles, dtype))
+        t_shared = _cat(tabs[False], dim=-3, empty=(0, 2, 2), dtype=dtype, like=sample)
+        t_sample = _cat(tabs[True], dim=-3, empty=(batch, 0, 2, 2), dtype=dtype, like=sample)
+        combined = None
+        out: dict[bool, list[torch.Tensor]] = {False: [], True: []}
+        for ps, rows in self._chains:
+            if ps:
+                if combined is None:
+                    base = t_shared if rowwise else t_shared.expand((batch,) + t_shared.shape)
+                    combined = torch.cat([base, t_sample], dim=-3)
+                table = combined
+            else:
+                table = t_shared
+            rows = rows.to(sample.device)
+            m = table.index_select(-3, rows[0])
+            for j in range(1, rows.shape[0]):
+                m = table.index_select(-3, rows[j]) @ m
+            out[ps].append(m)
+        lead_s = (batch,) if rowwise else ()
+        blocks_shared = _cat(out[False], dim=-3, empty=lead_s + (0, 2, 2), dtype=dtype, like=sample)
+        blocks_sample = _cat(out[True], dim=-3, empty=(batch, 0, 2, 2), dtype=dtype, like=sample)
+        return Tables(blocks_shared, blocks_sample, shared, sample)
+
+    def block(self, t: Tables, gi: int, w: int) -> torch.Tensor:
+        """Fused 2x2 block of group ``gi`` on wire ``w``: ``(2, 2)`` or ``(B, 2, 2)``."""
+        ps, i = self._block_loc[(gi, w)]
+        return t.blocks_sample[:, i] if ps else t.blocks_shared[..., i, :, :]
+
+    def chunk_matrix(self, t: Tables, gi: int, wires: list[int]) -> torch.Tensor:
+        """Kronecker product of the blocks on contiguous ``wires``: ``(d, d)`` or ``(B, d, d)``."""
+        k = self.block(t, gi, wires[0])
+        for w in wires[1:]:
+            m = self.block(t, gi, w)
+            d = k.shape[-1]
+            k = (k[..., :, None, :, None] * m[..., None, :, None, :]).reshape(
+                torch.broadcast_shapes(k.shape[:-2], m.shape[:-2]) + (2 * d, 2 * d)
+            )
+        return k
+
+    @staticmethod
+    def _gather(plan: dict, shared, sample, per_sample: bool) -> torch.Tensor:
+        """Angles of a list of slots: ``(k,)`` when all shared and not per-sample, else ``(B, k)``."""
+        dev = sample.device
+        parts = []
+        if len(plan["shared"]):
+            s = shared.index_select(-1, plan["shared"].to(dev))
+            if per_sample and s.dim() == 1:
+                s = s.expand(sample.shape[0], -1)
+            parts.append(s)
+        if len(plan["sample"]):
+            parts.append(sample.index_select(1, plan["sample"].to(dev)))
+        out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+        if plan["inverse"] is not None:
+            out = out.index_select(-1, plan["inverse"].to(dev))
+        return out
+
+    def gate_angles(self, t: Tables, ref: GateRef) -> list[torch.Tensor]:
+        """Angles of one gate: 0-dim (shared) or ``(B,)`` each."""
+        refs = self.program.refs
+        out = []
+        for s in ref.slots:
+            r = refs[s]
+            if r.per_sample:
+                out.append(t.angles_sample[:, r.index])
+            else:
+                out.append(t.angles_shared[..., r.index])
+        return out
+
+    def diag_tensor(self, t: Tables, gi: int, *, dtype) -> torch.Tensor:
+        """The group's diagonal, broadcastable to ``(B, 2, ..., 2)``."""
+        n = self.n
+        acc = None
+        for ref in self.schedule.groups[gi].items:
+            m = gate_matrix(
+                ref.spec, self.gate_angles(t, ref), dtype=dtype, device=t.angles_sample.device
+            )
+            d = torch.diagonal(m, dim1=-2, dim2=-1)
+            lead = d.shape[:-1]
+            k = len(ref.wires)
+            d = d.reshape(lead + (2,) * k)
+            order = sorted(range(k), key=lambda i: ref.wires[i])
+            d = d.permute(list(range(len(lead))) + [len(lead) + i for i in order])
+            shape = [1] * n
+            for w in ref.wires:
+                shape[w] = 2
+            d = d.reshape((lead[0] if lead else 1,) + tuple(shape))
+            acc = d if acc is None else acc * d
+        assert acc is not None
+        return acc
+
+    def initial_state(self, t: Tables, batch: int, *, dtype, device) -> torch.Tensor:
+        """``(B, 2**n)`` start: ``|0...0>``, the amplitude encoding, or the first product layer."""
+        sched = self.schedule
+        if sched.prep is not None:
+            refs = [self.program.refs[s] for s in sched.prep_slots]
+            feats = self._gather(self._prep_gather, t.angles_shared, t.angles_sample, True)
+            del refs
+            return amplitude_state(sched.prep, self.n, feats, dtype=dtype).reshape(batch, -1)
+        if not self.product_start:
+            state = torch.zeros((batch, 2**self.n), dtype=dtype, device=device)
+            state[:, 0] = 1
+            return state
+        g = sched.groups[0]
+        covered = {w for w, _ in g.items}
+        vec = None
+        for w in range(self.n):
+            if w in covered:
+                v = self.block(t, 0, w)[..., :, 0]
+            else:
+                v = torch.tensor([1, 0], dtype=dtype, device=device)
+            vec = (
+                v
+                if vec is None
+                else (vec[..., :, None] * v[..., None, :]).reshape(
+                    torch.broadcast_shapes(vec.shape[:-1], v.shape[:-1]) + (-1,)
+                )
+            )
+        assert vec is not None
+        if vec.dim() == 1 or vec.shape[0] != batch:
+            vec = vec.expand(batch, -1).contiguous()
+        return vec
+
+    # -- application -------------------------------------------------------------------------
+    def apply_group(self, state: torch.Tensor, t: Tables, gi: int, *, dtype, adjoint=False):
+        """Apply group ``gi`` (or its inverse) to flat ``state: (B, 2**n)``."""
+        g = self.schedule.groups[gi]
+        batch = state.shape[0]
+        n = self.n
+        if g.kind == "f1":
+            for w0, wires in self._chunks[gi]:
+                k = self.chunk_matrix(t, gi, wires)
+                if adjoint:
+                    k = k.conj().transpose(-1, -2)
+                state = _apply_contiguous(state, k, w0, len(wires), n)
+            return state
+        if g.kind == "perm":
+            idx = self._indices(state.device)[gi]
+            if idx is not None:
+                fwd, inv = idx
+                if adjoint:
+                    fwd, inv = inv, fwd
+                return _Permute.apply(state, fwd, inv)
+            view = state.view((batch,) + (2,) * n)
+            items = reversed(g.items) if adjoint else g.items
+            for ref in items:
+                m = gate_matrix(ref.spec, [], dtype=dtype, device=state.device)
+                view = apply_matrix(view, m, ref.wires)
+            return view.reshape(batch, -1)
+        if g.kind == "diag":
+            d = self.diag_tensor(t, gi, dtype=dtype)
+            if adjoint:
+                d = d.conj()
+            return (state.view((batch,) + (2,) * n) * d).reshape(batch, -1)
+        (ref,) = g.items
+        m = gate_matrix(ref.spec, self.gate_angles(t, ref), dtype=dtype, device=state.device)
+        if adjoint:
+            m = m.conj().transpose(-1, -2)
+        view = state.view((batch,) + (2,) * n)
+        return apply_matrix(view, m, ref.wires).reshape(batch, -1)
+
+    def unitary_runs(self, batch: int) -> list[tuple[int, int]]:
+        """Runs ``[start, stop)`` of batch-independent groups worth building a unitary for."""
+        if self.n > UNITARY_MAX_QUBITS:
+            return []
+        dim = 2**self.n
+        runs = []
+        start = None
+        groups = self.schedule.groups
+        first = 1 if self.product_start else 0
+        for gi in range(first, len(groups) + 1):
+            shared = gi < len(groups) and self._shared_group[gi]
+            if shared and start is None:
+                start = gi
+            if not shared and start is not None:
+                runs.append((start, gi))
+                start = None
+        chosen = []
+        for a, b in runs:
+            passes = sum(len(self._chunks[g]) if groups[g].kind == "f1" else 1 for g in range(a, b))
+            direct = passes * (batch * dim + KERNEL_OVERHEAD_AMPLITUDES)
+            built = passes * (dim * dim + KERNEL_OVERHEAD_AMPLITUDES) + batch * dim * dim / 8
+            if built < direct:
+                chosen.append((a, b))
+        return chosen
+
+    def run(self, t: Tables, batch: int, *, dtype, device, allow_unitary: bool = True):
+        """Final flat states ``(B, 2**n)`` for the angles in ``t``."""
+        state = self.initial_state(t, batch, dtype=dtype, device=device)
+        groups = self.schedule.groups
+        runs = {a: b for a, b in self.unitary_runs(batch)} if allow_unitary else {}
+        if t.angles_shared.dim() == 2:
+            runs = {}
+        gi = 1 if self.product_start else 0
+        while gi < len(groups):
+            if gi in runs:
+                stop = runs[gi]
+                dim = 2**self.n
+                u = torch.eye(dim, dtype=dtype, device=device)
+                for g in range(gi, stop):
+                    u = self.apply_group(u, t, g, dtype=dtype)
+                state = state @ u
+                gi = stop
+                continue
+            state = self.apply_group(state, t, gi, dtype=dtype)
+            gi += 1
+        return state
+
+    def angles(self, inputs, weights, *, batch, real, device):
+        return self.program.evaluate(inputs, weights, batch=batch, real=real, device=device)
+
+
+def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:
+    """Split sorted wires into contiguous runs of at most CHUNK_QUBITS: (first wire, wires)."""
+    out: list[tuple[int, list[int]]] = []
+    for w in wires:
+        if out and out[-1][1][-1] == w - 1 and len(out[-1][1]) < CHUNK_QUBITS:
+            out[-1][1].append(w)
+        else:
+            out.append((w, [w]))
+    return out
+
+
+def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n: int):
+    """Apply ``k: (d, d)`` or ``(B, d, d)`` on wires ``w0 .. w0+nw-1`` of flat ``state``."""
+    batch = state.shape[0]
+    d = 2**nw
+    view = state.view(batch, 2**w0, d, 2 ** (n - w0 - nw))
+    if k.dim() == 3:
+        k = k[:, None]
+    return torch.matmul(k, view).reshape(batch, -1)
+
+
+def _gather_plan(refs) -> dict:
+    """Index tensors that gather a list of slots in one or two ops (see ``_gather``)."""
+    shared = [i for i, r in enumerate(refs) if not r.per_sample]
+    sample = [i for i, r in enumerate(refs) if r.per_sample]
+    order = shared + sample
+    inverse = [0] * len(order)
+    for k, i in enumerate(order):
+        inverse[i] = k
+    return {
+        "shared": torch.tensor([refs[i].index for i in shared], dtype=torch.long),
+        "sample": torch.tensor([refs[i].index for i in sample], dtype=torch.long),
+        "inverse": None if order == list(range(len(order))) else torch.tensor(inverse),
+        "all_shared": not sample,
+    }
+
+
+def _cat(parts, *, dim, empty, dtype, like) -> torch.Tensor:
+    if not parts:
+        return torch.zeros(empty, dtype=dtype, device=like.device)
+    return parts[0] if len(parts) == 1 else torch.cat(parts, dim=dim)
