@@ -69,11 +69,20 @@ class Executable(Protocol):
         """``(B, shots, len(wires))`` measured bits."""
         ...
 
+    def cost(self, *, batch: int, dtype: torch.dtype, device: torch.device):
+        """Memory and traffic of one training step (a ``CostEstimate``)."""
+        ...
+
 
 class Backend(Protocol):
     name: str
     capabilities: Capabilities
 
     def compile(
-        self, circuit: Circuit, observables: Sequence[Observable], *, shots: int | None
+        self,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str = "auto",
     ) -> Executable: ...

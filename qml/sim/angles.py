@@ -97,6 +97,7 @@ class AngleProgram:
                 const_val.append(aff[2])
             elif aff is not None and isinstance(aff[1], Input) == inputs:
                 s, leaf, off = aff
+                assert leaf is not None
                 pos.append(i)
                 idx.append(self._leaf_index(leaf))
                 scale.append(s)

@@ -115,9 +115,9 @@ class CompiledPlan:
                 chains.setdefault((ps, len(gates)), []).append((gi, w, rows))
         self._chains: list[tuple[bool, torch.Tensor]] = []
         counts = {False: 0, True: 0}
-        for (ps, length), members in sorted(chains.items()):
-            rows = torch.tensor([m[2] for m in members], dtype=torch.long).T.contiguous()
-            self._chains.append((ps, rows))  # rows: (length, n_blocks)
+        for (ps, _length), members in sorted(chains.items()):
+            table = torch.tensor([m[2] for m in members], dtype=torch.long).T.contiguous()
+            self._chains.append((ps, table))  # (length, n_blocks) rows into the gate table
             for gi, w, _ in members:
                 self._block_loc[(gi, w)] = (ps, counts[ps])
                 counts[ps] += 1
@@ -233,7 +233,7 @@ class CompiledPlan:
 
     @staticmethod
     def _gather(plan: dict, shared, sample, per_sample: bool) -> torch.Tensor:
-        """Angles of a list of slots: ``(k,)`` when all shared and not per-sample, else ``(B, k)``."""
+        """Angles of some slots: ``(k,)`` if all shared and not per-sample, else ``(B, k)``."""
         dev = sample.device
         parts = []
         if len(plan["shared"]):

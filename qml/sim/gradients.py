@@ -38,12 +38,12 @@ FOUR_TERM = (
     (-3 * math.pi / 2, _C_MINUS),
 )
 # gate -> (shift, coefficient) terms of d<O>/d(angle)
-SHIFT_RULES = {
+SHIFT_RULES: dict[str, tuple[tuple[float, float], ...]] = {
     name: TWO_TERM for name in ("rx", "ry", "rz", "phase", "u3", "rxx", "ryy", "rzz", "cphase")
 }
 SHIFT_RULES.update({name: FOUR_TERM for name in ("crx", "cry", "crz")})
 
-SHIFT_BATCH_BYTES = 256 * 2**20  # largest batch of shifted states evaluated at once
+from qml.sim.memory import SHIFT_BATCH_BYTES  # noqa: E402 - one constant, two users
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,15 +53,17 @@ class Measurement:
             table = np.zeros((2**n, len(zs)))
             for j, o in enumerate(zs):
                 for c, t in o.terms():
-                    table[:, j] += c * _signs(n, list(t.paulis))
+                    assert isinstance(t, PauliWord)
+                    table[:, j] = table[:, j] + c * _signs(n, list(t.paulis))
             self._np = {"full": table}
         else:
             # per term: (column, coefficient, sign over first half, sign over second half)
             h = self.h
-            first, second, coeffs = [], [], np.zeros((0, len(zs)))
+            first, second = [], []
             rows = []
             for j, o in enumerate(zs):
                 for c, t in o.terms():
+                    assert isinstance(t, PauliWord)
                     ws = list(t.paulis)
                     first.append(_signs(h, [w for w in ws if w < h]))
                     second.append(_signs(n - h, [w for w in ws if w >= h], offset=h))
@@ -101,8 +103,8 @@ class Measurement:
                 z = per_term @ t["coeff"]
             cols.append((self.z_cols, z))
         if self.other_cols:
-            values = [self._generic(state, self.observables[k]) for k in self.other_cols]
-            cols.append((self.other_cols, torch.stack(values, dim=1)))
+            generic = [self._generic(state, self.observables[k]) for k in self.other_cols]
+            cols.append((self.other_cols, torch.stack(generic, dim=1)))
         if (
             len(cols) == 1
             and len(cols[0][0]) == len(self.observables)

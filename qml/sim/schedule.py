@@ -71,7 +71,8 @@ def build_schedule(circuit: Circuit) -> Schedule:
     n = circuit.n_qubits
     slot_exprs: list = []
     slot_gate: list[str] = []
-    prep, prep_slots = None, ()
+    prep: StatePrep | None = None
+    prep_slots: tuple[int, ...] = ()
     groups: list[Group] = []
     pending: dict[int, list[GateRef]] = {w: [] for w in range(n)}
 
