@@ -35,23 +35,60 @@ from qml.sim.statevector import apply_matrix
 __all__ = ["CompiledPlan", "Tables"]
 
 CHUNK_QUBITS = 4  # single-qubit blocks are applied as Kronecker products over <= 4 wires
-PERM_INDEX_MAX_QUBITS = 22  # above this, permutations are applied gate by gate (no index)
+GLOBAL_PERM_MAX_QUBITS = 14  # up to here a permutation group is one gather over 2**n indices
+PERM_WINDOW_QUBITS = 8  # above, gates are gathered in windows of <= 8 contiguous wires
 UNITARY_MAX_QUBITS = 12  # largest register for which a run's unitary may be built
 KERNEL_OVERHEAD_AMPLITUDES = 4096  # one kernel launch costs about this many amplitude updates
 
 
 class _Permute(torch.autograd.Function):
-    """``state[:, idx]`` whose backward is the inverse gather (not a scatter)."""
+    """Gather the 2**k basis states of wires ``lo..lo+k-1``; backward is the inverse gather."""
 
     @staticmethod
-    def forward(ctx, state, idx, inv):
+    def forward(ctx, state, idx, inv, lo, n):
         ctx.save_for_backward(inv)
-        return state.index_select(1, idx)
+        ctx.lo, ctx.n = lo, n
+        return _gather_window(state, idx, lo, n)
 
     @staticmethod
     def backward(ctx, grad):
         (inv,) = ctx.saved_tensors
-        return grad.index_select(1, inv), None, None
+        return _gather_window(grad, inv, ctx.lo, ctx.n), None, None, None, None
+
+
+def _gather_window(state: torch.Tensor, idx: torch.Tensor, lo: int, n: int) -> torch.Tensor:
+    batch = state.shape[0]
+    k = (idx.numel() - 1).bit_length()
+    view = state.view(batch * 2**lo, 2**k, 2 ** (n - lo - k))
+    return view.index_select(1, idx).reshape(batch, -1)
+
+
+def _flip_gate(state: torch.Tensor, name: str, wires: tuple[int, ...], n: int) -> torch.Tensor:
+    """A CNOT, SWAP or Toffoli by slicing (one copy of the state, no index)."""
+    batch = state.shape[0]
+    view = state.view((batch,) + (2,) * n)
+    if name == "swap":
+        a, b = wires
+        return view.transpose(a + 1, b + 1).reshape(batch, -1)
+    *controls, target = wires
+    top = controls[0]
+    rest = list(controls[1:])
+
+    def flip(v: torch.Tensor, ctrls: list[int], removed: list[int]) -> torch.Tensor:
+        def axis(w: int) -> int:
+            return w + 1 - sum(1 for r in removed if r < w)
+
+        if not ctrls:
+            return v.flip(axis(target))
+        c = ctrls[0]
+        return torch.stack(
+            [v.select(axis(c), 0), flip(v.select(axis(c), 1), ctrls[1:], removed + [c])],
+            dim=axis(c),
+        )
+
+    out = torch.stack([view.select(top + 1, 0), flip(view.select(top + 1, 1), rest, [top])],
+                      dim=top + 1)  # fmt: skip
+    return out.reshape(batch, -1)
 
 
 @dataclass
@@ -124,18 +161,12 @@ class CompiledPlan:
 
         # -- per group: chunks, permutation indices ------------------------------------------
         self._chunks: dict[int, list[tuple[int, list[int]]]] = {}
-        self._perm: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
+        self._perm: dict[int, list] = {}
         for gi, g in enumerate(sched.groups):
             if g.kind == "f1":
                 self._chunks[gi] = _chunks(sorted(g.wires))
             elif g.kind == "perm":
-                if n <= PERM_INDEX_MAX_QUBITS:
-                    idx = perm_index(n, g.items)
-                    inv = np.empty_like(idx)
-                    inv[idx] = np.arange(idx.size)
-                    self._perm[gi] = (idx, inv)
-                else:
-                    self._perm[gi] = None
+                self._perm[gi] = _perm_pieces(n, g.items)
         self._prep_gather = _gather_plan([refs[s] for s in sched.prep_slots])
         self.product_start = (
             sched.prep is None and bool(sched.groups) and (sched.groups[0].kind == "f1")
@@ -165,13 +196,23 @@ class CompiledPlan:
         return count
 
     def _indices(self, device) -> dict:
+        """Per permutation group, its pieces with index tensors on ``device``."""
         key = str(device)
         if key not in self._device_cache:
             self._device_cache[key] = {
-                gi: None if p is None else tuple(torch.as_tensor(a, device=device) for a in p)
-                for gi, p in self._perm.items()
-            }
+                gi: [
+                    piece if piece[0] == "gate" else
+                    (piece[0], piece[1], torch.as_tensor(piece[2], device=device),
+                     torch.as_tensor(piece[3], device=device))
+                    for piece in pieces
+                ]
+                for gi, pieces in self._perm.items()
+            }  # fmt: skip
         return self._device_cache[key]
+
+    def index_bytes(self) -> int:
+        """Bytes held by the permutation indices (forward and inverse)."""
+        return sum(p[2].nbytes * 2 for ps in self._perm.values() for p in ps if p[0] == "index")
 
     # -- matrices ----------------------------------------------------------------------------
     def tables(self, shared: torch.Tensor, sample: torch.Tensor, *, dtype) -> Tables:
@@ -328,18 +369,17 @@ class CompiledPlan:
                 state = _apply_contiguous(state, k, w0, len(wires), n)
             return state
         if g.kind == "perm":
-            idx = self._indices(state.device)[gi]
-            if idx is not None:
-                fwd, inv = idx
-                if adjoint:
-                    fwd, inv = inv, fwd
-                return _Permute.apply(state, fwd, inv)
-            view = state.view((batch,) + (2,) * n)
-            items = reversed(g.items) if adjoint else g.items
-            for ref in items:
-                m = gate_matrix(ref.spec, [], dtype=dtype, device=state.device)
-                view = apply_matrix(view, m, ref.wires)
-            return view.reshape(batch, -1)
+            pieces = self._indices(state.device)[gi]
+            for piece in reversed(pieces) if adjoint else pieces:
+                if piece[0] == "gate":
+                    ref = piece[1]
+                    state = _flip_gate(state, ref.spec.name, ref.wires, n)
+                else:
+                    _, lo, fwd, inv = piece
+                    if adjoint:
+                        fwd, inv = inv, fwd
+                    state = _Permute.apply(state, fwd, inv, lo, n)
+            return state
         if g.kind == "diag":
             d = self.diag_tensor(t, gi, dtype=dtype)
             if adjoint:
@@ -403,6 +443,43 @@ class CompiledPlan:
         return self.program.evaluate(inputs, weights, batch=batch, real=real, device=device)
 
 
+def _perm_pieces(n: int, gates: list[GateRef]) -> list:
+    """A permutation group as gathers: one over all wires for small registers, else windows
+    of at most PERM_WINDOW_QUBITS contiguous wires (``("index", lo, idx, inv)``), and gates
+    spanning more than a window by slicing (``("gate", ref)``)."""
+    dtype = np.int32 if n < 31 else np.int64
+
+    def index(lo: int, hi: int, members: list[GateRef]):
+        k = hi - lo + 1
+        local = [GateRef(r.spec, tuple(w - lo for w in r.wires), r.slots) for r in members]
+        idx = perm_index(k, local)
+        inv = np.empty_like(idx)
+        inv[idx] = np.arange(idx.size)
+        return ("index", lo, idx.astype(dtype), inv.astype(dtype))
+
+    if n <= GLOBAL_PERM_MAX_QUBITS:
+        return [index(0, n - 1, gates)]
+    pieces: list = []
+    window: list[GateRef] = []
+    lo = hi = 0
+    for ref in gates:
+        a, b = min(ref.wires), max(ref.wires)
+        if window and max(hi, b) - min(lo, a) + 1 <= PERM_WINDOW_QUBITS:
+            window.append(ref)
+            lo, hi = min(lo, a), max(hi, b)
+            continue
+        if window:
+            pieces.append(index(lo, hi, window))
+            window = []
+        if b - a + 1 <= PERM_WINDOW_QUBITS:
+            window, lo, hi = [ref], a, b
+        else:
+            pieces.append(("gate", ref))
+    if window:
+        pieces.append(index(lo, hi, window))
+    return pieces
+
+
 def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:
     """Split sorted wires into contiguous runs of at most CHUNK_QUBITS: (first wire, wires)."""
     out: list[tuple[int, list[int]]] = []
@@ -414,14 +491,45 @@ def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:
     return out
 
 
+MIDDLE_MATMUL_MIN_RATIO = 4  # a middle chunk broadcasts k over 2**w0 blocks only if c >= 4 d
+
+
 def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n: int):
-    """Apply ``k: (d, d)`` or ``(B, d, d)`` on wires ``w0 .. w0+nw-1`` of flat ``state``."""
+    """Apply ``k: (d, d)`` or ``(B, d, d)`` on wires ``w0 .. w0+nw-1`` of flat ``state``.
+
+    Three layouts keep it to one GEMM pass with no copy of the state: chunk at the front
+    (``(d x d) @ (d x rest)`` per sample), at the end (``(rest x d) @ (d x d)^T``), and in the
+    middle with long rows (``k`` broadcast over the leading blocks); a middle chunk with short
+    rows goes through einsum.
+    """
     batch = state.shape[0]
     d = 2**nw
-    view = state.view(batch, 2**w0, d, 2 ** (n - w0 - nw))
-    if k.dim() == 3:
-        k = k[:, None]
-    return torch.matmul(k, view).reshape(batch, -1)
+    a, c = 2**w0, 2 ** (n - w0 - nw)
+    kt = k.transpose(-1, -2)
+    if a == 1:
+        return torch.matmul(k, state.view(batch, d, c)).reshape(batch, -1)
+    if c == 1:
+        if k.dim() == 2:
+            return (state.view(batch * a, d) @ kt).reshape(batch, -1)
+        return torch.matmul(state.view(batch, a, d), kt).reshape(batch, -1)
+    view = state.view(batch, a, d, c)
+    if c >= MIDDLE_MATMUL_MIN_RATIO * d:
+        return torch.matmul(k if k.dim() == 2 else k[:, None], view).reshape(batch, -1)
+    if k.dim() == 2:
+        return torch.einsum("ij,bajc->baic", k, view).reshape(batch, -1)
+    return torch.einsum("bij,bajc->baic", k, view).reshape(batch, -1)
+
+
+def chunk_cotangent(lam: torch.Tensor, psi: torch.Tensor, w0: int, nw: int, n: int):
+    """``sum over the other wires of lam psi^dagger`` on a chunk: ``(B, d, d)``."""
+    batch = lam.shape[0]
+    d = 2**nw
+    a, c = 2**w0, 2 ** (n - w0 - nw)
+    if a == 1:
+        return lam.view(batch, d, c) @ psi.view(batch, d, c).conj().transpose(1, 2)
+    if c == 1:
+        return lam.view(batch, a, d).transpose(1, 2) @ psi.view(batch, a, d).conj()
+    return torch.einsum("badc,baec->bde", lam.view(batch, a, d, c), psi.view(batch, a, d, c).conj())
 
 
 def _gather_plan(refs) -> dict:

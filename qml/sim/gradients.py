@@ -24,7 +24,7 @@ from collections.abc import Callable
 import torch
 
 from qml.errors import DiffMethodError
-from qml.sim.compiled import CompiledPlan, _apply_contiguous
+from qml.sim.compiled import CompiledPlan, _apply_contiguous, chunk_cotangent
 
 __all__ = ["adjoint_expvals", "shift_expvals", "spsa_expvals", "SHIFT_RULES"]
 
@@ -90,10 +90,7 @@ def adjoint_backward(plan: CompiledPlan, shared, sample, state, g, *, dtype):
                     kd = k.detach()
                     kh = kd.conj().transpose(-1, -2)
                     psi = _apply_contiguous(psi, kh, w0, len(wires), n)
-                    d = 2 ** len(wires)
-                    lv = lam.view(batch, 2**w0, d, -1)
-                    pv = psi.view(batch, 2**w0, d, -1)
-                    cot = 2 * torch.einsum("badc,baec->bde", lv, pv.conj())
+                    cot = 2 * chunk_cotangent(lam, psi, w0, len(wires), n)
                     mats.append(k)
                     cots.append(cot if k.dim() == 3 else cot.sum(0))
                     lam = _apply_contiguous(lam, kh, w0, len(wires), n)

@@ -57,25 +57,28 @@ class Measurement:
                     table[:, j] = table[:, j] + c * _signs(n, list(t.paulis))
             self._np = {"full": table}
         else:
-            # per term: (column, coefficient, sign over first half, sign over second half)
+            # Each term's sign factorises over the two halves of the register. Terms inside the
+            # first half need only the first half's marginal, those inside the second half the
+            # second's; only terms that straddle both need the joint probabilities.
             h = self.h
-            first, second = [], []
-            rows = []
+            parts: dict[str, list] = {"a": [], "b": [], "c": []}
             for j, o in enumerate(zs):
                 for c, t in o.terms():
                     assert isinstance(t, PauliWord)
                     ws = list(t.paulis)
-                    first.append(_signs(h, [w for w in ws if w < h]))
-                    second.append(_signs(n - h, [w for w in ws if w >= h], offset=h))
+                    first = _signs(h, [w for w in ws if w < h])
+                    second = _signs(n - h, [w for w in ws if w >= h], offset=h)
                     row = np.zeros(len(zs))
                     row[j] = c
-                    rows.append(row)
-            coeffs = np.array(rows).reshape(len(rows), len(zs))
-            self._np = {
-                "s1": np.array(first).T.reshape(2**h, len(rows)),
-                "s2": np.array(second).T.reshape(2 ** (n - h), len(rows)),
-                "coeff": coeffs,
-            }
+                    key = "b" if ws and min(ws) >= h else ("a" if not ws or max(ws) < h else "c")
+                    parts[key].append((first, second, row))
+            tables: dict[str, np.ndarray] = {}
+            for key, terms in parts.items():
+                if terms:
+                    tables[key + "1"] = np.array([t[0] for t in terms]).T
+                    tables[key + "2"] = np.array([t[1] for t in terms]).T
+                    tables[key + "w"] = np.array([t[2] for t in terms])
+            self._np = tables
         self._cache: dict = {}
 
     def _tables(self, real: torch.dtype, device) -> dict[str, torch.Tensor]:
@@ -99,8 +102,13 @@ class Measurement:
                 z = probs @ t["full"]
             else:
                 p = probs.view(batch, 2**self.h, -1)
-                per_term = ((p @ t["s2"]) * t["s1"]).sum(1)  # (B, T)
-                z = per_term @ t["coeff"]
+                z = torch.zeros((batch, len(self.z_cols)), dtype=real, device=state.device)
+                if "a1" in t:  # terms in the first half: its marginal
+                    z = z + (p.sum(2) @ t["a1"]) @ t["aw"]
+                if "b1" in t:  # terms in the second half
+                    z = z + (p.sum(1) @ t["b2"]) @ t["bw"]
+                if "c1" in t:  # straddling terms: s1^T P s2 per term
+                    z = z + ((p @ t["c2"]) * t["c1"]).sum(1) @ t["cw"]
             cols.append((self.z_cols, z))
         if self.other_cols:
             generic = [self._generic(state, self.observables[k]) for k in self.other_cols]
@@ -143,8 +151,16 @@ class Measurement:
             if not self.split:
                 diag = gz @ t["full"].T  # (B, 2**n)
             else:
-                w = gz @ t["coeff"].T  # (B, T) per-term weights
-                diag = torch.einsum("it,bt,jt->bij", t["s1"], w, t["s2"]).reshape(batch, -1)
+                h = 2**self.h
+                d3 = torch.zeros((batch, h, 2**self.n // h), dtype=real, device=state.device)
+                if "a1" in t:
+                    d3 = d3 + ((gz @ t["aw"].T) @ t["a1"].T)[:, :, None]
+                if "b1" in t:
+                    d3 = d3 + ((gz @ t["bw"].T) @ t["b2"].T)[:, None, :]
+                if "c1" in t:
+                    w = gz @ t["cw"].T
+                    d3 = d3 + torch.einsum("it,bt,jt->bij", t["c1"], w, t["c2"])
+                diag = d3.reshape(batch, -1)
             lam = lam + diag * state
         for k in self.other_cols:
             lam = lam + g[:, k : k + 1].to(real) * self.apply(state, self.observables[k])

@@ -108,7 +108,8 @@ def test_batch_unitary_path_matches():
 
 
 def test_gate_by_gate_permutations_match(monkeypatch):
-    monkeypatch.setattr(compiled_module, "PERM_INDEX_MAX_QUBITS", 2)
+    monkeypatch.setattr(compiled_module, "GLOBAL_PERM_MAX_QUBITS", 2)
+    monkeypatch.setattr(compiled_module, "PERM_WINDOW_QUBITS", 2)
     c = random_circuit(5, seed=3)
     obs = random_observables(5, seed=3)
     x = torch.tensor(random_inputs(c, 2, seed=3))

@@ -120,3 +120,37 @@ def test_every_method_trains(method):
 def test_adjoint_refuses_shots():
     with pytest.raises(DiffMethodError, match="'adjoint' needs exact expectations"):
         qml.QuantumLayer(encodings.angle(2), diff_method="adjoint", shots=100)
+
+
+def test_adjoint_through_windowed_and_sliced_permutations(monkeypatch):
+    from qml.sim import compiled
+
+    monkeypatch.setattr(compiled, "GLOBAL_PERM_MAX_QUBITS", 2)
+    monkeypatch.setattr(compiled, "PERM_WINDOW_QUBITS", 2)
+    c = random_circuit(5, seed=11)
+    obs = random_observables(5, seed=11)
+    x = torch.tensor(random_inputs(c, 2, seed=11))
+    w = random_weights(c, seed=11)
+    g = torch.ones(2, len(obs), dtype=torch.float64)
+    ref = gradients(c, obs, x, w, g, "backprop")
+    adj = gradients(c, obs, x, w, g, "adjoint")
+    torch.testing.assert_close(adj[1], ref[1], atol=1e-8, rtol=0)
+    for k in w:
+        torch.testing.assert_close(adj[2][k], ref[2][k], atol=1e-8, rtol=0)
+
+
+def test_adjoint_with_half_register_measurement(monkeypatch):
+    from qml.sim import observe
+
+    monkeypatch.setattr(observe, "FULL_TABLE_MAX_QUBITS", 3)
+    c = random_circuit(7, seed=12)
+    obs = [qml.Z(0), qml.Z(6) - 0.5, qml.Z(1) @ qml.Z(5), qml.X(3) @ qml.Z(4)]
+    x = torch.tensor(random_inputs(c, 2, seed=12))
+    w = random_weights(c, seed=12)
+    g = torch.randn(2, len(obs), dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    ref = gradients(c, obs, x, w, g, "backprop")
+    adj = gradients(c, obs, x, w, g, "adjoint")
+    torch.testing.assert_close(adj[0], ref[0], atol=1e-10, rtol=0)
+    torch.testing.assert_close(adj[1], ref[1], atol=1e-8, rtol=0)
+    for k in w:
+        torch.testing.assert_close(adj[2][k], ref[2][k], atol=1e-8, rtol=0)
