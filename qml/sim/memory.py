@@ -4,9 +4,11 @@ For a compiled plan, a batch ``B``, ``n`` qubits and a complex dtype of ``s`` by
 ``S = B * 2**n * s`` bytes. The model (constants calibrated against measured peaks in
 ``tests/qml/test_memory.py``):
 
-- forward without gradients: ``FORWARD_STATES * S`` (the state, the next one, a temporary);
+- forward without gradients: ``FORWARD_STATES * S`` (the state, the next one, the
+  probabilities and their temporaries);
 - backprop: autograd keeps one state per pass, ``(passes + BACKPROP_EXTRA_STATES) * S``;
-- adjoint: ``ADJOINT_STATES * S`` whatever the depth (state, lambda, their updates, a product);
+- adjoint: ``ADJOINT_STATES * S`` whatever the depth (state, lambda, their updates, the
+  start state rebuilt for its cotangent);
 - parameter-shift / SPSA: shifted circuits run in slices of at most ``SHIFT_BATCH_BYTES`` of
   states, ``FORWARD_STATES * min(rows * S / B, SHIFT_BATCH_BYTES)``.
 
@@ -25,9 +27,9 @@ from qml.errors import MemoryBudgetError
 
 __all__ = ["CostEstimate", "estimate", "available_bytes", "check_budget", "format_bytes"]
 
-FORWARD_STATES = 3
-BACKPROP_EXTRA_STATES = 4
-ADJOINT_STATES = 7
+FORWARD_STATES = 4.0
+BACKPROP_EXTRA_STATES = 0.5
+ADJOINT_STATES = 8.5
 SHIFT_BATCH_BYTES = 256 * 2**20
 
 
@@ -37,6 +39,7 @@ class CostEstimate:
 
     state_bytes: int
     passes: int
+    index_bytes: int  # permutation indices, held once per plan and device
     forward_bytes: int  # moved by a forward pass
     backward_bytes: int  # moved by the backward pass of the chosen method
     forward_peak_bytes: int
@@ -50,21 +53,22 @@ def estimate(plan, *, batch: int, dtype: torch.dtype, diff_method: str) -> CostE
     state = batch * 2**plan.n * itemsize
     passes = plan.passes()
     moved = (2 * passes + 2) * state
-    fwd_peak = FORWARD_STATES * state
+    fwd_peak = int(FORWARD_STATES * state)
     if diff_method == "backprop":
-        peak = (passes + BACKPROP_EXTRA_STATES) * state
+        peak = int((passes + BACKPROP_EXTRA_STATES) * state)
         back = 2 * moved
     elif diff_method == "adjoint":
-        peak = ADJOINT_STATES * state
+        peak = int(ADJOINT_STATES * state)
         back = 3 * moved
     else:  # parameter-shift, spsa: slices of shifted states
         slots = plan.program.n_shared + plan.program.n_per_sample
         rows = 2 if diff_method == "spsa" else 4 * max(1, slots)
-        peak = max(fwd_peak, FORWARD_STATES * min(rows * state, SHIFT_BATCH_BYTES))
+        peak = max(fwd_peak, int(FORWARD_STATES * min(rows * state, SHIFT_BATCH_BYTES)))
         back = rows * moved
     return CostEstimate(
         state_bytes=state,
         passes=passes,
+        index_bytes=plan.index_bytes(),
         forward_bytes=moved,
         backward_bytes=back,
         forward_peak_bytes=fwd_peak,
@@ -99,7 +103,7 @@ def format_bytes(n: float) -> str:
 def check_budget(plan, *, batch: int, dtype, device, diff_method: str, grad: bool) -> None:
     """Raise :class:`MemoryBudgetError` if the step would not fit, naming bytes and remedies."""
     est = estimate(plan, batch=batch, dtype=dtype, diff_method=diff_method)
-    need = est.step_peak_bytes if grad else est.forward_peak_bytes
+    need = (est.step_peak_bytes if grad else est.forward_peak_bytes) + est.index_bytes
     have = available_bytes(device)
     if need <= have:
         return
