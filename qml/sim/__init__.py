@@ -1,10 +1,20 @@
-"""The native batched statevector simulator: pure kernels plus an execution plan."""
+"""The native batched statevector simulator.
 
+Pure kernels (:mod:`~qml.sim.statevector`, :mod:`~qml.sim.measure`), the reference interpreter
+(:mod:`~qml.sim.plan`), and the compiled plan the layers run (:mod:`~qml.sim.angles`,
+:mod:`~qml.sim.schedule`, :mod:`~qml.sim.compiled`, :mod:`~qml.sim.observe`), its gradient
+methods (:mod:`~qml.sim.gradients`) and its memory model (:mod:`~qml.sim.memory`).
+"""
+
+from qml.sim.compiled import CompiledPlan
 from qml.sim.measure import expval, probabilities, sample_bits
+from qml.sim.memory import CostEstimate
 from qml.sim.plan import Plan, compile_plan
 from qml.sim.statevector import apply_diagonal, apply_matrix, zero_state
 
 __all__ = [
+    "CompiledPlan",
+    "CostEstimate",
     "Plan",
     "compile_plan",
     "zero_state",

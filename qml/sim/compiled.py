@@ -56,11 +56,21 @@ class _Permute(torch.autograd.Function):
         return _gather_window(grad, inv, ctx.lo, ctx.n), None, None, None, None
 
 
+GATHER_ROW_MIN = 8  # rows at least this long are copied whole (index_select), else gathered
+
+
 def _gather_window(state: torch.Tensor, idx: torch.Tensor, lo: int, n: int) -> torch.Tensor:
+    """``new[.., j, ..] = old[.., idx[j], ..]`` over the 2**k states of wires ``lo..lo+k-1``."""
     batch = state.shape[0]
     k = (idx.numel() - 1).bit_length()
-    view = state.view(batch * 2**lo, 2**k, 2 ** (n - lo - k))
-    return view.index_select(1, idx).reshape(batch, -1)
+    rows = 2 ** (n - lo - k)
+    view = state.view(batch * 2**lo, 2**k, rows)
+    if rows >= GATHER_ROW_MIN:
+        return view.index_select(1, idx).reshape(batch, -1)
+    # element gathers: torch.gather with a broadcast (stride-0) index is several times faster
+    # than index_select on complex data and needs no index copy
+    index = idx[None, :, None].expand(view.shape)
+    return torch.gather(view, 1, index).reshape(batch, -1)
 
 
 def _flip_gate(state: torch.Tensor, name: str, wires: tuple[int, ...], n: int) -> torch.Tensor:
@@ -233,7 +243,10 @@ class CompiledPlan:
                 tabs[ps].append(m.expand(lead + (len(gates), 2, 2)))
                 continue
             angles = [self._gather(plan, shared, sample, ps or rowwise) for plan in gathers]
-            tabs[ps].append(spec.matrix(angles, dtype))
+            if name in _PAULI_OF:
+                tabs[ps].append(_rotation(angles[0], _PAULI_OF[name], dtype))
+            else:
+                tabs[ps].append(spec.matrix(angles, dtype))
         t_shared = _cat(tabs[False], dim=-3, empty=(0, 2, 2), dtype=dtype, like=sample)
         t_sample = _cat(tabs[True], dim=-3, empty=(batch, 0, 2, 2), dtype=dtype, like=sample)
         combined = None
@@ -447,15 +460,13 @@ def _perm_pieces(n: int, gates: list[GateRef]) -> list:
     """A permutation group as gathers: one over all wires for small registers, else windows
     of at most PERM_WINDOW_QUBITS contiguous wires (``("index", lo, idx, inv)``), and gates
     spanning more than a window by slicing (``("gate", ref)``)."""
-    dtype = np.int32 if n < 31 else np.int64
-
     def index(lo: int, hi: int, members: list[GateRef]):
         k = hi - lo + 1
         local = [GateRef(r.spec, tuple(w - lo for w in r.wires), r.slots) for r in members]
         idx = perm_index(k, local)
         inv = np.empty_like(idx)
         inv[idx] = np.arange(idx.size)
-        return ("index", lo, idx.astype(dtype), inv.astype(dtype))
+        return ("index", lo, idx, inv)
 
     if n <= GLOBAL_PERM_MAX_QUBITS:
         return [index(0, n - 1, gates)]
@@ -478,6 +489,21 @@ def _perm_pieces(n: int, gates: list[GateRef]) -> list:
     if window:
         pieces.append(index(lo, hi, window))
     return pieces
+
+
+_PAULI_OF = {"rx": ((0, 1), (1, 0)), "ry": ((0, -1j), (1j, 0)), "rz": ((1, 0), (0, -1))}
+_PAULI_CACHE: dict = {}
+
+
+def _rotation(theta: torch.Tensor, pauli, dtype) -> torch.Tensor:
+    """``cos(t/2) I - i sin(t/2) P`` for angles ``(..., k)``: ``(..., k, 2, 2)`` in 4 ops."""
+    key = (pauli, dtype, theta.device)
+    if key not in _PAULI_CACHE:
+        p = torch.tensor(pauli, dtype=dtype, device=theta.device)
+        _PAULI_CACHE[key] = (torch.eye(2, dtype=dtype, device=theta.device), -1j * p)
+    eye, mip = _PAULI_CACHE[key]
+    half = (theta / 2)[..., None, None]
+    return torch.cos(half) * eye + torch.sin(half) * mip
 
 
 def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:

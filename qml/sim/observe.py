@@ -93,10 +93,9 @@ class Measurement:
         """``state: (B, 2**n)`` complex -> ``(B, n_obs)`` real expectations."""
         batch = state.shape[0]
         real = state.real.dtype
-        out = torch.zeros((batch, len(self.observables)), dtype=real, device=state.device)
         cols = []
         if self.z_cols:
-            probs = state.real**2 + state.imag**2
+            probs = (state * state.conj()).real
             t = self._tables(real, state.device)
             if not self.split:
                 z = probs @ t["full"]
@@ -119,6 +118,7 @@ class Measurement:
             and cols[0][0] == sorted(cols[0][0])
         ):
             return cols[0][1]
+        out = torch.zeros((batch, len(self.observables)), dtype=real, device=state.device)
         for index, values in cols:
             out = out.index_copy(1, torch.tensor(index, device=state.device), values)
         return out

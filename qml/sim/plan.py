@@ -1,9 +1,11 @@
-"""Execution plan of the native simulator.
+"""The reference interpreter of the native simulator: one kernel call per gate.
 
-:func:`compile_plan` turns a :class:`~qml.Circuit` into a :class:`Plan` once; ``Plan.run``
-evaluates every angle for the batch and applies the gates. This is the one piece of the
-simulator that knows the order of work, so a faster compiled plan (fusion, permutations,
-cached unitaries) can replace it without touching the IR, the kernels or the layer.
+:func:`compile_plan` wraps a :class:`~qml.Circuit` in a :class:`Plan`; ``Plan.run`` evaluates
+each gate's angles for the batch and applies the gates one by one with the pure kernels. It is
+slow and obviously right: the layers run the optimised :class:`~qml.sim.compiled.CompiledPlan`,
+and the tests hold the compiled plan to this interpreter (itself held to Qiskit and PennyLane).
+Shot sampling of expectations (``Plan.sampled_expvals``) and amplitude encoding
+(``amplitude_state``) live here and are shared by both.
 """
 
 from __future__ import annotations
