@@ -34,7 +34,14 @@ from qml.sim.statevector import apply_matrix
 
 __all__ = ["CompiledPlan", "Tables"]
 
-CHUNK_QUBITS = 4  # single-qubit blocks are applied as Kronecker products over <= 4 wires
+# Single-qubit blocks are applied as Kronecker products over chunks of contiguous wires. A
+# chunk of k wires costs 2**k complex multiply-adds per amplitude in one pass: on registers that
+# live in cache (few qubits) passes are cheap and the fewest, largest chunks win; on registers
+# that stream from memory, 2-wire chunks balance arithmetic against passes (see
+# docs/performance.md for the measurement).
+CHUNK_QUBITS_SMALL = 4
+CHUNK_QUBITS_LARGE = 2
+LARGE_REGISTER_QUBITS = 16
 GLOBAL_PERM_MAX_QUBITS = 14  # up to here a permutation group is one gather over 2**n indices
 PERM_WINDOW_QUBITS = 8  # above, gates are gathered in windows of <= 8 contiguous wires
 UNITARY_MAX_QUBITS = 12  # largest register for which a run's unitary may be built
@@ -174,7 +181,8 @@ class CompiledPlan:
         self._perm: dict[int, list] = {}
         for gi, g in enumerate(sched.groups):
             if g.kind == "f1":
-                self._chunks[gi] = _chunks(sorted(g.wires))
+                size = CHUNK_QUBITS_LARGE if n >= LARGE_REGISTER_QUBITS else CHUNK_QUBITS_SMALL
+                self._chunks[gi] = _chunks(sorted(g.wires), size)
             elif g.kind == "perm":
                 self._perm[gi] = _perm_pieces(n, g.items)
         self._prep_gather = _gather_plan([refs[s] for s in sched.prep_slots])
@@ -201,6 +209,8 @@ class CompiledPlan:
                 count += 1
             elif g.kind == "f1":
                 count += len(self._chunks[gi])
+            elif g.kind == "perm":
+                count += len(self._perm[gi])
             else:
                 count += 1
         return count
@@ -213,7 +223,7 @@ class CompiledPlan:
                 gi: [
                     piece if piece[0] == "gate" else
                     (piece[0], piece[1], torch.as_tensor(piece[2], device=device),
-                     torch.as_tensor(piece[3], device=device))
+                     torch.as_tensor(piece[3], device=device), piece[4])
                     for piece in pieces
                 ]
                 for gi, pieces in self._perm.items()
@@ -388,7 +398,7 @@ class CompiledPlan:
                     ref = piece[1]
                     state = _flip_gate(state, ref.spec.name, ref.wires, n)
                 else:
-                    _, lo, fwd, inv = piece
+                    _, lo, fwd, inv, _ = piece
                     if adjoint:
                         fwd, inv = inv, fwd
                     state = _Permute.apply(state, fwd, inv, lo, n)
@@ -460,13 +470,14 @@ def _perm_pieces(n: int, gates: list[GateRef]) -> list:
     """A permutation group as gathers: one over all wires for small registers, else windows
     of at most PERM_WINDOW_QUBITS contiguous wires (``("index", lo, idx, inv)``), and gates
     spanning more than a window by slicing (``("gate", ref)``)."""
+
     def index(lo: int, hi: int, members: list[GateRef]):
         k = hi - lo + 1
         local = [GateRef(r.spec, tuple(w - lo for w in r.wires), r.slots) for r in members]
         idx = perm_index(k, local)
         inv = np.empty_like(idx)
         inv[idx] = np.arange(idx.size)
-        return ("index", lo, idx, inv)
+        return ("index", lo, idx, inv, {id(r) for r in members})
 
     if n <= GLOBAL_PERM_MAX_QUBITS:
         return [index(0, n - 1, gates)]
@@ -488,7 +499,29 @@ def _perm_pieces(n: int, gates: list[GateRef]) -> list:
             pieces.append(("gate", ref))
     if window:
         pieces.append(index(lo, hi, window))
-    return pieces
+    # A window that ends at the last wires gathers single elements, several times slower than
+    # a pass; a short one is cheaper as slicing gates.
+    out: list = []
+    for piece in pieces:
+        if piece[0] == "index" and n - piece[1] - _bits(piece[2]) < 3:
+            members = [r for r in gates if _in_window(r, piece)]
+            if len(members) <= TAIL_SLICE_MAX_GATES:
+                out.extend(("gate", r) for r in members)
+                continue
+        out.append(piece)
+    return out
+
+
+TAIL_SLICE_MAX_GATES = 6
+
+
+def _bits(idx: np.ndarray) -> int:
+    return (idx.size - 1).bit_length()
+
+
+def _in_window(ref: GateRef, piece) -> bool:
+    lo, k = piece[1], _bits(piece[2])
+    return all(lo <= w < lo + k for w in ref.wires) and id(ref) in piece[4]
 
 
 _PAULI_OF = {"rx": ((0, 1), (1, 0)), "ry": ((0, -1j), (1j, 0)), "rz": ((1, 0), (0, -1))}
@@ -506,11 +539,11 @@ def _rotation(theta: torch.Tensor, pauli, dtype) -> torch.Tensor:
     return torch.cos(half) * eye + torch.sin(half) * mip
 
 
-def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:
-    """Split sorted wires into contiguous runs of at most CHUNK_QUBITS: (first wire, wires)."""
+def _chunks(wires: list[int], size: int) -> list[tuple[int, list[int]]]:
+    """Split sorted wires into contiguous runs of at most ``size``: (first wire, wires)."""
     out: list[tuple[int, list[int]]] = []
     for w in wires:
-        if out and out[-1][1][-1] == w - 1 and len(out[-1][1]) < CHUNK_QUBITS:
+        if out and out[-1][1][-1] == w - 1 and len(out[-1][1]) < size:
             out[-1][1].append(w)
         else:
             out.append((w, [w]))
@@ -518,6 +551,7 @@ def _chunks(wires: list[int]) -> list[tuple[int, list[int]]]:
 
 
 MIDDLE_MATMUL_MIN_RATIO = 4  # a middle chunk broadcasts k over 2**w0 blocks only if c >= 4 d
+KRON_TAIL_MAX = 64  # else, if d * c <= 64, the trailing wires join the matrix as k x I_c
 
 
 def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n: int):
@@ -541,6 +575,13 @@ def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n:
     view = state.view(batch, a, d, c)
     if c >= MIDDLE_MATMUL_MIN_RATIO * d:
         return torch.matmul(k if k.dim() == 2 else k[:, None], view).reshape(batch, -1)
+    if d * c <= KRON_TAIL_MAX:
+        # fold the few trailing wires into the matrix (k x I_c): an end chunk, one GEMM
+        eye = torch.eye(c, dtype=k.dtype, device=k.device)
+        big = (k[..., :, None, :, None] * eye[None, :, None, :]).reshape(
+            k.shape[:-2] + (d * c, d * c)
+        )
+        return _apply_contiguous(state, big, w0, nw + (c.bit_length() - 1), n)
     if k.dim() == 2:
         return torch.einsum("ij,bajc->baic", k, view).reshape(batch, -1)
     return torch.einsum("bij,bajc->baic", k, view).reshape(batch, -1)

@@ -157,3 +157,24 @@ def test_weight_only_circuit_and_empty_circuit():
     c.rx(0, w[0]).cnot(0, 1).ry(1, w[1])
     assert_same(both(c, [qml.Z(1)], None, {"w": torch.tensor([0.3, 0.4], dtype=torch.float64)}))
     assert_same(both(qml.Circuit(2), [qml.Z(0)], None, {}))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_large_register_strategies_match(monkeypatch, seed):
+    """2-wire chunks, folded trailing wires, windowed and tail-sliced permutations (the layouts
+    used from 16 qubits on), forced on 7 qubits so the interpreter can check them."""
+    monkeypatch.setattr(compiled_module, "LARGE_REGISTER_QUBITS", 5)
+    monkeypatch.setattr(compiled_module, "GLOBAL_PERM_MAX_QUBITS", 2)
+    monkeypatch.setattr(compiled_module, "PERM_WINDOW_QUBITS", 3)
+    n = 7
+    c = encodings.angle(n, name="a") + ansatze.strongly_entangling(n, layers=3, name="phi")
+    c = c + random_circuit(n, seed=seed)
+    obs = random_observables(n, seed=seed)
+    x = torch.tensor(random_inputs(c, 3, seed=seed))
+    w = {k: torch.tensor(v) for k, v in random_weights(c, seed=seed).items()}
+    w["phi"] = torch.rand(3, n, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    plan = CompiledPlan(c, obs)
+    pieces = [p[0] for ps in plan._perm.values() for p in ps]
+    assert "gate" in pieces and "index" in pieces
+    assert all(len(wires) <= 2 for chunks in plan._chunks.values() for _, wires in chunks)
+    assert_same(both(c, obs, x, w))

@@ -154,3 +154,24 @@ def test_adjoint_with_half_register_measurement(monkeypatch):
     torch.testing.assert_close(adj[1], ref[1], atol=1e-8, rtol=0)
     for k in w:
         torch.testing.assert_close(adj[2][k], ref[2][k], atol=1e-8, rtol=0)
+
+
+def test_adjoint_with_large_register_strategies(monkeypatch):
+    from qml.sim import compiled
+
+    monkeypatch.setattr(compiled, "LARGE_REGISTER_QUBITS", 5)
+    monkeypatch.setattr(compiled, "GLOBAL_PERM_MAX_QUBITS", 2)
+    monkeypatch.setattr(compiled, "PERM_WINDOW_QUBITS", 3)
+    n = 7
+    c = encodings.angle(n, name="a") + ansatze.strongly_entangling(n, layers=2, name="phi")
+    c = c + random_circuit(n, seed=2)
+    obs = random_observables(n, seed=2)
+    x = torch.tensor(random_inputs(c, 2, seed=2))
+    w = random_weights(c, seed=2)
+    w["phi"] = torch.rand(2, n, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    g = torch.randn(2, len(obs), dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    ref = gradients(c, obs, x, w, g, "backprop")
+    adj = gradients(c, obs, x, w, g, "adjoint")
+    torch.testing.assert_close(adj[1], ref[1], atol=1e-8, rtol=0)
+    for k in w:
+        torch.testing.assert_close(adj[2][k], ref[2][k], atol=1e-8, rtol=0)
