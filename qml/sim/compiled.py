@@ -116,6 +116,7 @@ class Tables:
     blocks_sample: torch.Tensor  # (B, nbp, 2, 2)
     angles_shared: torch.Tensor
     angles_sample: torch.Tensor
+    chunks: list[torch.Tensor]  # per chunk table: (N, d, d), (R, N, d, d) or (B, N, d, d)
 
 
 class CompiledPlan:
@@ -167,14 +168,20 @@ class CompiledPlan:
                     for r in gates
                 ]
                 chains.setdefault((ps, len(gates)), []).append((gi, w, rows))
-        self._chains: list[tuple[bool, torch.Tensor]] = []
+        self._chains: list[tuple[bool, bool, torch.Tensor]] = []
         counts = {False: 0, True: 0}
         for (ps, _length), members in sorted(chains.items()):
             table = torch.tensor([m[2] for m in members], dtype=torch.long).T.contiguous()
-            self._chains.append((ps, table))  # (length, n_blocks) rows into the gate table
+            # (length, n_blocks) rows into the gate table; a per-sample chain made only of
+            # per-sample gates indexes the per-sample table alone (no batch copy of the rest)
+            pure = ps and bool((table >= self.n_occ_shared).all())
+            if pure:
+                table = table - self.n_occ_shared
+            self._chains.append((ps, pure, table))
             for gi, w, _ in members:
                 self._block_loc[(gi, w)] = (ps, counts[ps])
                 counts[ps] += 1
+        n_blocks_shared = counts[False]
 
         # -- per group: chunks, permutation indices ------------------------------------------
         self._chunks: dict[int, list[tuple[int, list[int]]]] = {}
@@ -189,6 +196,27 @@ class CompiledPlan:
         self.product_start = (
             sched.prep is None and bool(sched.groups) and (sched.groups[0].kind == "f1")
         )
+        # -- chunk matrices: every chunk of one size and kind built in one batched product ------
+        by_key: dict[tuple[bool, int], list[tuple[tuple[int, int], list[int]]]] = {}
+        for gi, chunks in self._chunks.items():
+            if gi == 0 and self.product_start:
+                continue
+            for w0, wires in chunks:
+                locs = [self._block_loc[(gi, w)] for w in wires]
+                ps = any(loc[0] for loc in locs)
+                rows = [loc[1] + (n_blocks_shared if ps and loc[0] else 0) for loc in locs]
+                by_key.setdefault((ps, len(wires)), []).append(((gi, w0), rows))
+        self._chunk_tables: list[tuple[bool, bool, torch.Tensor]] = []
+        self._chunk_loc: dict[tuple[int, int], tuple[int, int]] = {}
+        for (ps, _k), members in sorted(by_key.items()):
+            self._chunk_loc.update(
+                {key: (len(self._chunk_tables), row) for row, (key, _) in enumerate(members)}
+            )
+            index = torch.tensor([rows for _, rows in members], dtype=torch.long)
+            pure = ps and bool((index >= n_blocks_shared).all())
+            if pure:
+                index = index - n_blocks_shared
+            self._chunk_tables.append((ps, pure, index))
         self._shared_group = [self._is_shared(gi, g) for gi, g in enumerate(sched.groups)]
         self._device_cache: dict = {}
 
@@ -261,8 +289,10 @@ class CompiledPlan:
         t_sample = _cat(tabs[True], dim=-3, empty=(batch, 0, 2, 2), dtype=dtype, like=sample)
         combined = None
         out: dict[bool, list[torch.Tensor]] = {False: [], True: []}
-        for ps, rows in self._chains:
-            if ps:
+        for ps, pure, rows in self._chains:
+            if pure:
+                table = t_sample
+            elif ps:
                 if combined is None:
                     base = t_shared if rowwise else t_shared.expand((batch,) + t_shared.shape)
                     combined = torch.cat([base, t_sample], dim=-3)
@@ -277,7 +307,24 @@ class CompiledPlan:
         lead_s = (batch,) if rowwise else ()
         blocks_shared = _cat(out[False], dim=-3, empty=lead_s + (0, 2, 2), dtype=dtype, like=sample)
         blocks_sample = _cat(out[True], dim=-3, empty=(batch, 0, 2, 2), dtype=dtype, like=sample)
-        return Tables(blocks_shared, blocks_sample, shared, sample)
+        chunks = []
+        both = None
+        for ps, pure, index in self._chunk_tables:
+            if pure:
+                src = blocks_sample
+            elif ps:
+                if both is None:
+                    base = blocks_shared
+                    if not rowwise:
+                        base = base.expand((batch,) + base.shape)
+                    both = torch.cat([base, blocks_sample], dim=-3)
+                src = both
+            else:
+                src = blocks_shared
+            m = src.index_select(-3, index.to(sample.device).reshape(-1))
+            m = m.reshape(m.shape[:-3] + index.shape + (2, 2))  # (..., N, k, 2, 2)
+            chunks.append(_kron_reduce(m))
+        return Tables(blocks_shared, blocks_sample, shared, sample, chunks)
 
     def block(self, t: Tables, gi: int, w: int) -> torch.Tensor:
         """Fused 2x2 block of group ``gi`` on wire ``w``: ``(2, 2)`` or ``(B, 2, 2)``."""
@@ -286,14 +333,8 @@ class CompiledPlan:
 
     def chunk_matrix(self, t: Tables, gi: int, wires: list[int]) -> torch.Tensor:
         """Kronecker product of the blocks on contiguous ``wires``: ``(d, d)`` or ``(B, d, d)``."""
-        k = self.block(t, gi, wires[0])
-        for w in wires[1:]:
-            m = self.block(t, gi, w)
-            d = k.shape[-1]
-            k = (k[..., :, None, :, None] * m[..., None, :, None, :]).reshape(
-                torch.broadcast_shapes(k.shape[:-2], m.shape[:-2]) + (2 * d, 2 * d)
-            )
-        return k
+        table, row = self._chunk_loc[(gi, wires[0])]
+        return t.chunks[table][..., row, :, :]
 
     @staticmethod
     def _gather(plan: dict, shared, sample, per_sample: bool) -> torch.Tensor:
@@ -537,6 +578,18 @@ def _rotation(theta: torch.Tensor, pauli, dtype) -> torch.Tensor:
     eye, mip = _PAULI_CACHE[key]
     half = (theta / 2)[..., None, None]
     return torch.cos(half) * eye + torch.sin(half) * mip
+
+
+def _kron_reduce(m: torch.Tensor) -> torch.Tensor:
+    """``(..., N, k, 2, 2)`` -> ``(..., N, 2**k, 2**k)``: Kronecker product over the k axis."""
+    out = m[..., 0, :, :]
+    for j in range(1, m.shape[-3]):
+        nxt = m[..., j, :, :]
+        d = out.shape[-1]
+        out = (out[..., :, None, :, None] * nxt[..., None, :, None, :]).reshape(
+            out.shape[:-2] + (2 * d, 2 * d)
+        )
+    return out
 
 
 def _chunks(wires: list[int], size: int) -> list[tuple[int, list[int]]]:
