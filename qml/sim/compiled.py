@@ -42,6 +42,7 @@ __all__ = ["CompiledPlan", "Tables"]
 CHUNK_QUBITS_SMALL = 4
 CHUNK_QUBITS_LARGE = 2
 LARGE_REGISTER_QUBITS = 16
+BATCH_LAST_MIN = 16  # batches at least this large run shared groups in the batch-last layout
 GLOBAL_PERM_MAX_QUBITS = 14  # up to here a permutation group is one gather over 2**n indices
 PERM_WINDOW_QUBITS = 8  # above, gates are gathered in windows of <= 8 contiguous wires
 UNITARY_MAX_QUBITS = 12  # largest register for which a run's unitary may be built
@@ -52,25 +53,27 @@ class _Permute(torch.autograd.Function):
     """Gather the 2**k basis states of wires ``lo..lo+k-1``; backward is the inverse gather."""
 
     @staticmethod
-    def forward(ctx, state, idx, inv, lo, n):
+    def forward(ctx, state, idx, inv, lo, n, tail=1):
         ctx.save_for_backward(inv)
-        ctx.lo, ctx.n = lo, n
-        return _gather_window(state, idx, lo, n)
+        ctx.lo, ctx.n, ctx.tail = lo, n, tail
+        return _gather_window(state, idx, lo, n, tail)
 
     @staticmethod
     def backward(ctx, grad):
         (inv,) = ctx.saved_tensors
-        return _gather_window(grad, inv, ctx.lo, ctx.n), None, None, None, None
+        return _gather_window(grad, inv, ctx.lo, ctx.n, ctx.tail), None, None, None, None, None
 
 
 GATHER_ROW_MIN = 8  # rows at least this long are copied whole (index_select), else gathered
 
 
-def _gather_window(state: torch.Tensor, idx: torch.Tensor, lo: int, n: int) -> torch.Tensor:
+def _gather_window(
+    state: torch.Tensor, idx: torch.Tensor, lo: int, n: int, tail: int = 1
+) -> torch.Tensor:
     """``new[.., j, ..] = old[.., idx[j], ..]`` over the 2**k states of wires ``lo..lo+k-1``."""
     batch = state.shape[0]
     k = (idx.numel() - 1).bit_length()
-    rows = 2 ** (n - lo - k)
+    rows = 2 ** (n - lo - k) * tail
     view = state.view(batch * 2**lo, 2**k, rows)
     if rows >= GATHER_ROW_MIN:
         return view.index_select(1, idx).reshape(batch, -1)
@@ -80,10 +83,12 @@ def _gather_window(state: torch.Tensor, idx: torch.Tensor, lo: int, n: int) -> t
     return torch.gather(view, 1, index).reshape(batch, -1)
 
 
-def _flip_gate(state: torch.Tensor, name: str, wires: tuple[int, ...], n: int) -> torch.Tensor:
+def _flip_gate(
+    state: torch.Tensor, name: str, wires: tuple[int, ...], n: int, tail: int = 1
+) -> torch.Tensor:
     """A CNOT, SWAP or Toffoli by slicing (one copy of the state, no index)."""
     batch = state.shape[0]
-    view = state.view((batch,) + (2,) * n)
+    view = state.view((batch,) + (2,) * n + (tail,))
     if name == "swap":
         a, b = wires
         return view.transpose(a + 1, b + 1).reshape(batch, -1)
@@ -420,8 +425,14 @@ class CompiledPlan:
         return vec
 
     # -- application -------------------------------------------------------------------------
-    def apply_group(self, state: torch.Tensor, t: Tables, gi: int, *, dtype, adjoint=False):
-        """Apply group ``gi`` (or its inverse) to flat ``state: (B, 2**n)``."""
+    def apply_group(
+        self, state: torch.Tensor, t: Tables, gi: int, *, dtype, adjoint=False, tail: int = 1
+    ):
+        """Apply group ``gi`` (or its inverse) to flat ``state: (B, 2**n * tail)``.
+
+        ``tail`` elements follow each basis index: 1 for batch-first states, ``B`` for the
+        batch-last layout (then ``state`` is ``(1, 2**n * B)`` and every group is shared).
+        """
         g = self.schedule.groups[gi]
         batch = state.shape[0]
         n = self.n
@@ -430,31 +441,31 @@ class CompiledPlan:
                 k = self.chunk_matrix(t, gi, wires)
                 if adjoint:
                     k = k.conj().transpose(-1, -2)
-                state = _apply_contiguous(state, k, w0, len(wires), n)
+                state = _apply_contiguous(state, k, w0, len(wires), n, tail)
             return state
         if g.kind == "perm":
             pieces = self._indices(state.device)[gi]
             for piece in reversed(pieces) if adjoint else pieces:
                 if piece[0] == "gate":
                     ref = piece[1]
-                    state = _flip_gate(state, ref.spec.name, ref.wires, n)
+                    state = _flip_gate(state, ref.spec.name, ref.wires, n, tail)
                 else:
                     _, lo, fwd, inv, _ = piece
                     if adjoint:
                         fwd, inv = inv, fwd
-                    state = _Permute.apply(state, fwd, inv, lo, n)
+                    state = _Permute.apply(state, fwd, inv, lo, n, tail)
             return state
+        shape = (batch,) + (2,) * n + (tail,)
         if g.kind == "diag":
             d = self.diag_tensor(t, gi, dtype=dtype)
             if adjoint:
                 d = d.conj()
-            return (state.view((batch,) + (2,) * n) * d).reshape(batch, -1)
+            return (state.view(shape) * d[..., None]).reshape(batch, -1)
         (ref,) = g.items
         m = gate_matrix(ref.spec, self.gate_angles(t, ref), dtype=dtype, device=state.device)
         if adjoint:
             m = m.conj().transpose(-1, -2)
-        view = state.view((batch,) + (2,) * n)
-        return apply_matrix(view, m, ref.wires).reshape(batch, -1)
+        return apply_matrix(state.view(shape), m, ref.wires).reshape(batch, -1)
 
     def unitary_runs(self, batch: int) -> list[tuple[int, int]]:
         """Runs ``[start, stop)`` of batch-independent groups worth building a unitary for."""
@@ -489,6 +500,18 @@ class CompiledPlan:
         if t.angles_shared.dim() == 2:
             runs = {}
         gi = 1 if self.product_start else 0
+        if (
+            not runs
+            and batch >= BATCH_LAST_MIN
+            and t.angles_shared.dim() == 1
+            and all(self._shared_group[g] for g in range(gi, len(groups)))
+        ):
+            # batch-last layout: (2**n, B) as one long register, so permutations copy rows of
+            # B amplitudes and chunk GEMMs see the batch as columns
+            s = state.T.contiguous().view(1, -1)
+            for g in range(gi, len(groups)):
+                s = self.apply_group(s, t, g, dtype=dtype, tail=batch)
+            return s.view(2**self.n, batch).T.contiguous()
         while gi < len(groups):
             if gi in runs:
                 stop = runs[gi]
@@ -607,7 +630,9 @@ MIDDLE_MATMUL_MIN_RATIO = 4  # a middle chunk broadcasts k over 2**w0 blocks onl
 KRON_TAIL_MAX = 64  # else, if d * c <= 64, the trailing wires join the matrix as k x I_c
 
 
-def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n: int):
+def _apply_contiguous(
+    state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n: int, tail: int = 1
+) -> torch.Tensor:
     """Apply ``k: (d, d)`` or ``(B, d, d)`` on wires ``w0 .. w0+nw-1`` of flat ``state``.
 
     Three layouts keep it to one GEMM pass with no copy of the state: chunk at the front
@@ -617,7 +642,7 @@ def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n:
     """
     batch = state.shape[0]
     d = 2**nw
-    a, c = 2**w0, 2 ** (n - w0 - nw)
+    a, c = 2**w0, 2 ** (n - w0 - nw) * tail
     kt = k.transpose(-1, -2)
     if a == 1:
         return torch.matmul(k, state.view(batch, d, c)).reshape(batch, -1)
@@ -628,7 +653,7 @@ def _apply_contiguous(state: torch.Tensor, k: torch.Tensor, w0: int, nw: int, n:
     view = state.view(batch, a, d, c)
     if c >= MIDDLE_MATMUL_MIN_RATIO * d:
         return torch.matmul(k if k.dim() == 2 else k[:, None], view).reshape(batch, -1)
-    if d * c <= KRON_TAIL_MAX:
+    if tail == 1 and d * c <= KRON_TAIL_MAX:
         # fold the few trailing wires into the matrix (k x I_c): an end chunk, one GEMM
         eye = torch.eye(c, dtype=k.dtype, device=k.device)
         big = (k[..., :, None, :, None] * eye[None, :, None, :]).reshape(

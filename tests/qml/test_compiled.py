@@ -178,3 +178,23 @@ def test_large_register_strategies_match(monkeypatch, seed):
     assert "gate" in pieces and "index" in pieces
     assert all(len(wires) <= 2 for chunks in plan._chunks.values() for _, wires in chunks)
     assert_same(both(c, obs, x, w))
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_batch_last_layout_matches(monkeypatch, large):
+    """Shared groups on a large batch run batch-last; every group kind, both register sizes."""
+    if large:
+        monkeypatch.setattr(compiled_module, "LARGE_REGISTER_QUBITS", 5)
+        monkeypatch.setattr(compiled_module, "GLOBAL_PERM_MAX_QUBITS", 2)
+        monkeypatch.setattr(compiled_module, "PERM_WINDOW_QUBITS", 3)
+    n, batch = 7, 24
+    c = encodings.angle(n) + ansatze.strongly_entangling(n, layers=2)
+    w = c.weights("extra", (3,))
+    c.rzz(0, 6, w[0]).crx(2, 5, w[1]).swap(1, 4).ccx(0, 3, 6).cz(2, 3).ry(3, w[2])
+    obs = [qml.Z(0), qml.Z(3) @ qml.Z(6), qml.X(2)]
+    plan = CompiledPlan(c, obs)
+    assert all(plan._shared_group[1:]) and batch >= compiled_module.BATCH_LAST_MIN
+    rng = np.random.default_rng(7)
+    x = torch.tensor(rng.uniform(-2, 2, (batch, n)))
+    ws = {"theta": torch.tensor(rng.uniform(0, 6, (2, n, 3))), "extra": torch.rand(3).double()}
+    assert_same(both(c, obs, x, ws, allow_unitary=False))
