@@ -248,6 +248,18 @@ class CompiledPlan:
                 count += 1
         return count
 
+    def saving_passes(self) -> int:
+        """Passes whose input autograd keeps for backprop (GEMMs and products, not gathers)."""
+        count = 0
+        for gi, g in enumerate(self.schedule.groups):
+            if gi == 0 and self.product_start:
+                continue
+            if g.kind == "f1":
+                count += len(self._chunks[gi])
+            elif g.kind != "perm":
+                count += 1
+        return count
+
     def _indices(self, device) -> dict:
         """Per permutation group, its pieces with index tensors on ``device``."""
         key = str(device)

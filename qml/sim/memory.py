@@ -6,7 +6,8 @@ For a compiled plan, a batch ``B``, ``n`` qubits and a complex dtype of ``s`` by
 
 - forward without gradients: ``FORWARD_STATES * S`` (the state, the next one, the
   probabilities and their temporaries);
-- backprop: autograd keeps one state per pass, ``(passes + BACKPROP_EXTRA_STATES) * S``;
+- backprop: autograd keeps the input state of every GEMM or product pass (gathers keep only
+  their index), ``(saving passes + BACKPROP_EXTRA_STATES) * S``;
 - adjoint: ``ADJOINT_STATES * S`` whatever the depth (state, lambda, their updates, the
   start state rebuilt for its cotangent);
 - parameter-shift / SPSA: shifted circuits run in slices of at most ``SHIFT_BATCH_BYTES`` of
@@ -28,7 +29,7 @@ from qml.errors import MemoryBudgetError
 __all__ = ["CostEstimate", "estimate", "available_bytes", "check_budget", "format_bytes"]
 
 FORWARD_STATES = 4.0
-BACKPROP_EXTRA_STATES = 0.5
+BACKPROP_EXTRA_STATES = 5.5
 ADJOINT_STATES = 8.5
 SHIFT_BATCH_BYTES = 256 * 2**20
 
@@ -55,7 +56,7 @@ def estimate(plan, *, batch: int, dtype: torch.dtype, diff_method: str) -> CostE
     moved = (2 * passes + 2) * state
     fwd_peak = int(FORWARD_STATES * state)
     if diff_method == "backprop":
-        peak = int((passes + BACKPROP_EXTRA_STATES) * state)
+        peak = int((plan.saving_passes() + BACKPROP_EXTRA_STATES) * state)
         back = 2 * moved
     elif diff_method == "adjoint":
         peak = int(ADJOINT_STATES * state)
