@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 		echo "no NVIDIA GPU: installing the CPU torch wheel"; \
 		$(PY) -m pip install --quiet "torch==2.13.0"; \
 	fi
-	$(PY) -m pip install --quiet -e ".[dev,experiments]"
+	$(PY) -m pip install --quiet -e ".[dev,experiments,bench]"
 	touch $(STAMP)
 
 test: setup
