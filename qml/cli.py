@@ -98,5 +98,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.func(args))
 
 
+def console() -> None:  # pragma: no cover - the installed ``qml`` command
+    """Entry point of the ``qml`` command.
+
+    A benchmark step stopped at its time budget can leave a peer's worker thread computing
+    (Qiskit's primitives run jobs in a thread pool); the command then exits without waiting
+    for such threads once its own output is written.
+    """
+    import os
+    import threading
+
+    code = main()
+    if threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()
