@@ -213,11 +213,11 @@ class CompiledPlan:
                 by_key.setdefault((ps, len(wires)), []).append(((gi, w0), rows))
         self._chunk_tables: list[tuple[bool, bool, torch.Tensor]] = []
         self._chunk_loc: dict[tuple[int, int], tuple[int, int]] = {}
-        for (ps, _k), members in sorted(by_key.items()):
+        for (ps, _k), in_table in sorted(by_key.items()):
             self._chunk_loc.update(
-                {key: (len(self._chunk_tables), row) for row, (key, _) in enumerate(members)}
+                {key: (len(self._chunk_tables), row) for row, (key, _) in enumerate(in_table)}
             )
-            index = torch.tensor([rows for _, rows in members], dtype=torch.long)
+            index = torch.tensor([rows for _, rows in in_table], dtype=torch.long)
             pure = ps and bool((index >= n_blocks_shared).all())
             if pure:
                 index = index - n_blocks_shared
