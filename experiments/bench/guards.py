@@ -15,11 +15,12 @@ saves; :func:`saved_bytes` counts them for one sample, and the batch scales that
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
+
+from qml.sim.memory import available_bytes as _qml_available_bytes
 
 __all__ = ["History", "saved_bytes", "available_bytes", "OVERHEAD_QUBITS"]
 
@@ -93,15 +94,5 @@ def saved_bytes(forward: Callable[[], torch.Tensor]) -> int:
 
 
 def available_bytes(device: str) -> int:
-    """Free memory in bytes: the GPU's free memory for ``cuda``, else the system's
-    ``MemAvailable`` (or, where ``/proc/meminfo`` is missing, the physical memory)."""
-    if str(device).startswith("cuda"):
-        return int(torch.cuda.mem_get_info()[0])
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    """Free memory in bytes on ``device`` (qml's own measure: CUDA free memory or MemAvailable)."""
+    return _qml_available_bytes(torch.device(device))
