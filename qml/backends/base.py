@@ -8,6 +8,7 @@ from typing import Protocol
 
 import torch
 
+from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.observables import Observable
 
@@ -68,6 +69,8 @@ class Executable(Protocol):
     ) -> torch.Tensor:
         """``(B, shots, len(wires))`` measured bits."""
         ...
+
+    stats: ExecutionStats
 
     def cost(self, *, batch: int, dtype: torch.dtype, device: torch.device):
         """Memory and traffic of one training step (a ``CostEstimate``)."""

@@ -17,12 +17,25 @@ def register_backend(prefix: str, factory: Callable[[str], Backend]) -> None:
     _FACTORIES[prefix] = factory
 
 
+ENTRY_POINT_GROUP = "qml.backends"
+
+
+def _entry_points() -> dict:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def available_backends() -> list[str]:
-    return sorted(_FACTORIES)
+    """Registered backend names (prefixes), built-in and from the ``qml.backends`` entry points."""
+    return sorted(set(_FACTORIES) | set(_entry_points()))
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called ``name`` (e.g. ``"torch"``).
+    """The backend called ``name`` (e.g. ``"torch"``, ``"pennylane:lightning.qubit"``).
+
+    Other packages add backends through the ``qml.backends`` entry-point group: the entry
+    point's name is the prefix and it loads a factory ``factory(name) -> Backend``.
 
     Raises:
         BackendError: no backend of that name; the message lists the known ones.
@@ -31,6 +44,9 @@ def get_backend(name: str) -> Backend:
         raise BackendError(f"backend must be a name such as 'torch', got {name!r}")
     prefix = name.split(":", 1)[0]
     factory = _FACTORIES.get(prefix)
+    if factory is None and prefix in (eps := _entry_points()):
+        factory = eps[prefix].load()
+        register_backend(prefix, factory)
     if factory is None:
         raise BackendError(
             f"unknown backend {name!r}; available: {', '.join(available_backends())}"
@@ -42,6 +58,13 @@ def _register_builtins() -> None:
     from qml.backends.torch_backend import TorchBackend
 
     register_backend("torch", TorchBackend)
+
+    def pennylane(name: str):
+        from qml.backends.pennylane_backend import PennyLaneBackend  # imports PennyLane lazily
+
+        return PennyLaneBackend(name)
+
+    register_backend("pennylane", pennylane)
 
 
 _register_builtins()

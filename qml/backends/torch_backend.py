@@ -6,11 +6,13 @@ chosen gradient method (:mod:`qml.sim.gradients`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 
 import torch
 
 from qml.backends.base import Capabilities
+from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
@@ -45,6 +47,7 @@ class TorchExecutable:
             rule = SHIFT_RULES.get(sched.slot_gate[slot])
             (sample_rules if ref.per_sample else shared_rules)[ref.index] = rule
         self.rules = (shared_rules, sample_rules)
+        self.stats = ExecutionStats()
 
     # -- method choice -----------------------------------------------------------------------
     def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
@@ -62,13 +65,17 @@ class TorchExecutable:
         plan = self.plan
 
         def evaluate(shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
+            start = time.perf_counter()
             t = plan.tables(shared, sample, dtype=dtype)
             rows = sample.shape[0]
             state = plan.run(t, rows, dtype=dtype, device=sample.device)
             if self.shots is None:
-                return plan.measure.expvals(state)
-            view = state.reshape((rows,) + (2,) * plan.n)
-            return Plan.sampled_expvals(view, self.observables, self.shots, generator=generator)
+                out = plan.measure.expvals(state)
+            else:
+                view = state.reshape((rows,) + (2,) * plan.n)
+                out = Plan.sampled_expvals(view, self.observables, self.shots, generator=generator)
+            self.stats.record(circuits=rows, shots=self.shots, seconds=time.perf_counter() - start)
+            return out
 
         return evaluate
 
@@ -86,7 +93,10 @@ class TorchExecutable:
         check_budget(plan, batch=batch, dtype=dtype, device=device, diff_method=method, grad=grad)
         shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
         if method == "adjoint" and grad:
-            return adjoint_expvals(plan, shared, sample, dtype=dtype)
+            start = time.perf_counter()
+            out = adjoint_expvals(plan, shared, sample, dtype=dtype)
+            self.stats.record(circuits=batch, shots=None, seconds=time.perf_counter() - start)
+            return out
         evaluate = self._evaluate(dtype, generator)
         if method == "parameter-shift" and grad:
             self._check_shiftable(inputs)

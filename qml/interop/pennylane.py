@@ -83,6 +83,16 @@ def to_pennylane(circuit: Circuit) -> Callable:
             for p in op.params:
                 value = p.evaluate(cols, flat)
                 angles.append(value[0] if single and qml_pl.math.ndim(value) == 1 else value)
+            like = next((a for a in angles if not isinstance(a, float)), None)
+            if like is not None and len(angles) > 1:
+                # a gate mixing constant and tensor angles (u3): one interface for all
+                interface = qml_pl.math.get_interface(like)
+                angles = [
+                    qml_pl.math.cast_like(qml_pl.math.asarray(a, like=interface), like)
+                    if isinstance(a, float)
+                    else a
+                    for a in angles
+                ]
             make(*angles, wires=list(op.wires)) if angles else make(wires=list(op.wires))
 
     return qfunc

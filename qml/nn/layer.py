@@ -194,6 +194,11 @@ class QuantumLayer(nn.Module):
         )
         return out[0] if single else out
 
+    @property
+    def stats(self):
+        """Executions so far: ``calls``, ``circuits``, ``shots``, ``seconds`` (``.reset()``)."""
+        return self._executable.stats
+
     def estimate_cost(self, *, batch: int = 1):
         """Memory and traffic of one training step at ``batch`` (see :mod:`qml.sim.memory`).
 
