@@ -31,11 +31,15 @@ def available_backends() -> list[str]:
     return sorted(set(_FACTORIES) | set(_entry_points()))
 
 
-def get_backend(name: str) -> Backend:
+def get_backend(name: str, **options) -> Backend:
     """The backend called ``name`` (e.g. ``"torch"``, ``"pennylane:lightning.qubit"``).
 
     Other packages add backends through the ``qml.backends`` entry-point group: the entry
-    point's name is the prefix and it loads a factory ``factory(name) -> Backend``.
+    point's name is the prefix and it loads a factory ``factory(name, **options) -> Backend``.
+
+    Args:
+        name: ``"torch"``, ``"pennylane:<device>"``, ``"aer"``, ``"aer:gpu"``, ...
+        **options: backend-specific, e.g. ``noise="fake_fez"`` and ``strict=True`` for Aer.
 
     Raises:
         BackendError: no backend of that name; the message lists the known ones.
@@ -51,7 +55,10 @@ def get_backend(name: str) -> Backend:
         raise BackendError(
             f"unknown backend {name!r}; available: {', '.join(available_backends())}"
         )
-    return factory(name)
+    try:
+        return factory(name, **options)
+    except TypeError as exc:
+        raise BackendError(f"backend {name!r} does not take options {sorted(options)}") from exc
 
 
 def _register_builtins() -> None:
@@ -59,12 +66,19 @@ def _register_builtins() -> None:
 
     register_backend("torch", TorchBackend)
 
-    def pennylane(name: str):
+    def pennylane(name: str, **options):
         from qml.backends.pennylane_backend import PennyLaneBackend  # imports PennyLane lazily
 
-        return PennyLaneBackend(name)
+        return PennyLaneBackend(name, **options)
 
     register_backend("pennylane", pennylane)
+
+    def aer(name: str, **options):
+        from qml.backends.aer_backend import AerBackend  # imports Qiskit Aer lazily
+
+        return AerBackend(name, **options)
+
+    register_backend("aer", aer)
 
 
 _register_builtins()

@@ -46,15 +46,24 @@ def pauli_label_for_qiskit(word: PauliWord, n: int) -> str:
 
 
 def to_sparse_pauli_op(obs: Observable, n: int):
-    """A Qiskit ``SparsePauliOp`` equal to ``obs`` on ``n`` qubits (Pauli terms only)."""
+    """A Qiskit ``SparsePauliOp`` equal to ``obs`` on ``n`` qubits (Hermitian terms expanded
+    in Paulis)."""
     from qiskit.quantum_info import SparsePauliOp
 
-    from qml.errors import InteropError
+    from qml.observables import Hermitian
 
-    labels, coeffs = [], []
+    terms = []
     for c, term in obs.terms():
-        if not isinstance(term, PauliWord):
-            raise InteropError(f"{term} is not a Pauli product; SparsePauliOp needs Pauli terms")
-        labels.append(pauli_label_for_qiskit(term, n))
-        coeffs.append(c)
-    return SparsePauliOp(labels, np.asarray(coeffs, dtype=complex))
+        if isinstance(term, PauliWord):
+            terms.append((pauli_label_for_qiskit(term, n), c))
+            continue
+        assert isinstance(term, Hermitian)
+        # Pauli decomposition of the local matrix: label[i] acts on local qubit k-1-i, which
+        # is the matrix's i-th most significant wire, term.wires[i] (= Qiskit qubit wires[i])
+        local = SparsePauliOp.from_operator(term.matrix_)
+        for label, coeff in zip(local.paulis.to_labels(), local.coeffs, strict=True):
+            full = ["I"] * n
+            for i, ch in enumerate(label):
+                full[n - 1 - term.wires[i]] = ch
+            terms.append(("".join(full), c * coeff.real))
+    return SparsePauliOp([t for t, _ in terms], np.asarray([c for _, c in terms], dtype=complex))

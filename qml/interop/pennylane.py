@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from qml.circuit import Circuit
 from qml.errors import InteropError
 from qml.observables import Hermitian, Observable, PauliWord
@@ -88,7 +90,9 @@ def to_pennylane(circuit: Circuit) -> Callable:
                 # a gate mixing constant and tensor angles (u3): one interface for all
                 interface = qml_pl.math.get_interface(like)
                 angles = [
-                    qml_pl.math.cast_like(qml_pl.math.asarray(a, like=interface), like)
+                    qml_pl.math.cast_like(
+                        qml_pl.math.asarray(np.asarray(a, dtype=np.float64), like=interface), like
+                    )
                     if isinstance(a, float)
                     else a
                     for a in angles

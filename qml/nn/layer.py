@@ -8,9 +8,16 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from qml.backends import get_backend
+from qml.backends import Backend, get_backend
 from qml.circuit import Circuit
-from qml.errors import CircuitError, DiffMethodError, InputError, ParameterError, ShotsError
+from qml.errors import (
+    BackendError,
+    CircuitError,
+    DiffMethodError,
+    InputError,
+    ParameterError,
+    ShotsError,
+)
 from qml.nn.init import initial_weights
 from qml.observables import Observable, Z, as_observable
 
@@ -28,7 +35,9 @@ class QuantumLayer(nn.Module):
         circuit: the :class:`~qml.Circuit`; each weight array becomes a parameter of the same
             name, and the layer's input features feed the circuit's inputs.
         observables: one observable or a list (default ``Z`` on every wire).
-        backend: backend name (``"torch"``, the native simulator, by default).
+        backend: a backend name (``"torch"``, the native simulator, by default;
+            ``"pennylane:<device>"``, ``"aer"``, ``"aer:gpu"``) or a backend object, e.g.
+            ``qml.backends.get_backend("aer", noise="fake_fez")``.
         shots: ``None`` for exact expectations, or a positive number of measurements per
             expectation (gradients then come from ``"parameter-shift"`` or ``"spsa"``).
         diff_method: ``"backprop"`` (autograd), ``"adjoint"`` (memory flat in depth),
@@ -64,7 +73,7 @@ class QuantumLayer(nn.Module):
         circuit: Circuit,
         observables: Observable | Sequence[Observable] | None = None,
         *,
-        backend: str = "torch",
+        backend: str | Backend = "torch",
         shots: int | None = None,
         diff_method: str = "auto",
         init: str = "uniform",
@@ -92,16 +101,25 @@ class QuantumLayer(nn.Module):
             raise ParameterError(
                 f"dtype must be torch.complex64 or torch.complex128, got {dtype!r}"
             )
-        self.backend = get_backend(backend)
+        self.backend = get_backend(backend) if isinstance(backend, str) else backend
+        if not hasattr(self.backend, "capabilities") or not hasattr(self.backend, "compile"):
+            raise BackendError(
+                f"backend must be a name such as 'torch' or a backend object, got {backend!r}"
+            )
         caps = self.backend.capabilities
+        if shots is not None and not caps.shots:
+            raise BackendError(
+                f"backend {self.backend.name!r} computes exact expectations only; got "
+                f"shots={shots} (use shots=None, or a backend with shots)"
+            )
         if diff_method not in caps.diff_methods:
             raise DiffMethodError(
-                f"diff_method {diff_method!r} is not available on backend {backend!r}; "
+                f"diff_method {diff_method!r} is not available on backend {self.backend.name!r}; "
                 f"choose one of {', '.join(caps.diff_methods)}"
             )
         if circuit.n_qubits > caps.max_qubits:
             raise CircuitError(
-                f"circuit has {circuit.n_qubits} qubits; backend {backend!r} allows "
+                f"circuit has {circuit.n_qubits} qubits; backend {self.backend.name!r} allows "
                 f"{caps.max_qubits}"
             )
         self.circuit = circuit

@@ -181,7 +181,7 @@ def test_probs_follow_wire_order():
     ("make", "error", "match"),
     [
         (lambda: qml.QuantumLayer(small_circuit(), backend="nope"), BackendError,
-         "unknown backend 'nope'; available: torch"),
+         "unknown backend 'nope'; available: aer, pennylane, torch"),
         (lambda: qml.QuantumLayer(small_circuit(), shots=0), ShotsError, "got 0"),
         (lambda: qml.QuantumLayer(small_circuit(), shots=-5), ShotsError, "got -5"),
         (lambda: qml.QuantumLayer(small_circuit(), shots=2.5), ShotsError, "got 2.5"),
