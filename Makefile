@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-all demo lint clean
+.PHONY: setup setup-gpu test test-all demo lint clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml
 	fi
 	$(PY) -m pip install --quiet -e ".[dev,experiments,bench]"
 	touch $(STAMP)
+
+# GPU simulation in Qiskit Aer: qiskit-aer-gpu replaces qiskit-aer (the two must never be
+# installed together), so this swaps them in the venv instead of adding an extra beside it.
+setup-gpu: setup
+	$(PY) -m pip uninstall --yes qiskit-aer
+	$(PY) -m pip install --quiet qiskit-aer-gpu
 
 test: setup
 	$(PY) -m pytest -m "not slow and not gpu and not hardware" -n 2 -q --doctest-modules qml circuits tests
