@@ -128,6 +128,7 @@ class AerExecutable:
         self.shots = shots
         self.diff_method = diff_method
         self.stats = ExecutionStats()
+        self._generator: torch.Generator | None = None
         sched = build_schedule(circuit)
         self.program = AngleProgram(circuit, sched.slot_exprs)
         self.rows = SlotRows(self.program)
@@ -172,12 +173,73 @@ class AerExecutable:
                 stats.calls += 1
                 return super().run(*args, **kwargs)
 
-        self._estimator = EstimatorV2.from_backend(_Counting(**options))
+        self._simulator = _Counting(**options)
+        self._estimator = EstimatorV2.from_backend(self._simulator)
+        if shots is not None:
+            self._prepare_shots(qc, obs)
+
+    def _prepare_shots(self, qc, obs) -> None:
+        """One measured circuit per distinct Pauli label, rotated onto Z (X: H; Y: S^dagger H)."""
+        from qiskit.quantum_info import SparsePauliOp
+
+        labels: dict[str, int] = {}
+        self._shot_terms: list[list[tuple[int, float]]] = []  # per observable: (label id, coeff)
+        self._identity: list[float] = []
+        for o in obs:
+            terms, const = [], 0.0
+            for label, coeff in zip(o.paulis.to_labels(), o.coeffs, strict=True):
+                if set(label) == {"I"}:
+                    const += float(coeff.real)
+                    continue
+                terms.append((labels.setdefault(label, len(labels)), float(coeff.real)))
+            self._shot_terms.append(terms)
+            self._identity.append(const)
+        self._shot_circuits, self._z_ops = [], []
+        width = qc.num_qubits
+        for label in labels:
+            c = qc.copy()
+            for q in range(width):
+                ch = label[width - 1 - q]
+                if ch == "Y":
+                    c.sdg(q)
+                if ch in "XY":
+                    c.h(q)
+            c.measure_all()
+            self._shot_circuits.append(c)
+            z = "".join("Z" if ch != "I" else "I" for ch in label)
+            self._z_ops.append(SparsePauliOp(z))
+
+    def _sampled(self, s: np.ndarray, generator) -> np.ndarray:
+        """Shot estimates ``(R, n_obs)``: every measured circuit and row in one Aer run."""
+        from qiskit_aer.primitives import SamplerV2
+
+        seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
+        sampler = SamplerV2.from_backend(self._simulator, seed=seed)
+        pubs = [(c, s) if self.n_params else (c,) for c in self._shot_circuits]
+        result = sampler.run(pubs, shots=self.shots).result()
+        rows = s.shape[0]
+        per_label = []
+        for i, z in enumerate(self._z_ops):
+            bits = result[i].data.meas
+            values = np.asarray(bits.expectation_values(z), dtype=np.float64)
+            per_label.append(np.broadcast_to(values, (rows,)))
+        out = np.zeros((rows, len(self._shot_terms)))
+        for k, terms in enumerate(self._shot_terms):
+            out[:, k] = self._identity[k]
+            for label_id, coeff in terms:
+                out[:, k] += coeff * per_label[label_id]
+        return out
 
     def _evaluate(self, shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
         rows = sample.shape[0]
         s = self.rows.rows(shared.double(), sample.double()).cpu().numpy()
         start = time.perf_counter()
+        if self.shots is not None:
+            out = self._sampled(s, self._generator)
+            self.stats.circuits += rows * len(self._shot_circuits)
+            self.stats.shots += rows * len(self._shot_circuits) * self.shots
+            self.stats.seconds += time.perf_counter() - start
+            return torch.as_tensor(out).to(sample.dtype)
         if self.n_params:
             pub = (self._qc, self._obs, s[:, None, :])
             evs = self._estimator.run([pub]).result()[0].data.evs  # (R, n_obs)
@@ -195,6 +257,7 @@ class AerExecutable:
             or (inputs is not None and inputs.requires_grad)
         )
         cpu = torch.device("cpu")
+        self._generator = generator
         shared, sample = self.program.evaluate(inputs, weights, batch=batch,
                                                real=torch.float64, device=cpu)  # fmt: skip
         if grad and self.diff_method == "spsa":
@@ -266,7 +329,7 @@ class AerBackend:
             self.gpu = False
         max_q = NOISY_MAX_QUBITS if noise is not None else MAX_QUBITS
         self.capabilities = Capabilities(
-            exact=True, shots=False, diff_methods=("auto", "parameter-shift", "spsa"),
+            exact=True, shots=True, diff_methods=("auto", "parameter-shift", "spsa"),
             devices=("cpu", "cuda") if self.gpu else ("cpu",), max_qubits=max_q,
         )  # fmt: skip
 

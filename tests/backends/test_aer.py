@@ -10,6 +10,7 @@ import qml
 from circuits import ansatze, encodings
 from qml.backends import get_backend
 from qml.errors import BackendError
+from tests.tolerances import shot_bound
 
 
 def layer(circuit, **kw):
@@ -60,13 +61,10 @@ def test_spsa_descends_on_aer():
 
 
 def test_bad_aer_configurations():
-    c = encodings.angle(2)
     with pytest.raises(
         BackendError, match="unknown noise backend 'fake_nowhere'; known: .*fake_fez"
     ):
         get_backend("aer", noise="fake_nowhere")
-    with pytest.raises(BackendError, match="exact expectations only; got shots=100"):
-        qml.QuantumLayer(c, backend="aer", shots=100)
     with pytest.raises(BackendError, match="'aer:tpu'"):
         get_backend("aer:tpu")
     with pytest.raises(BackendError, match="does not take options"):
@@ -105,3 +103,29 @@ def test_gpu_variant_runs_on_a_gpu():
     gpu.load_state_dict(ref.state_dict())
     x = torch.rand(4, 3, dtype=torch.float64)
     torch.testing.assert_close(gpu(x), ref(x), atol=1e-6, rtol=0)
+
+
+def test_shots_estimates_and_shift_gradients_within_statistical_bounds():
+    c = encodings.angle(2) + ansatze.basic_entangler(2, layers=1)
+    obs = [qml.Z(0), qml.X(1), 0.5 * qml.Y(0) @ qml.Z(1) - 0.2]
+    x = torch.tensor([[0.4, -0.9], [1.2, 0.3]], dtype=torch.float64)
+    exact = layer(c, observables=obs, diff_method="parameter-shift")
+    exact(x).sum().backward()
+    shots = 20000
+    noisy = layer(c, observables=obs, backend="aer", shots=shots, diff_method="parameter-shift")
+    noisy.load_state_dict(exact.state_dict())
+    out = noisy(x)
+    out.sum().backward()
+    with torch.no_grad():
+        ref = exact(x)
+    # each Pauli term's single-shot variance is at most 1; coefficients scale it
+    bound = shot_bound(torch.tensor([1.0, 1.0, 0.25]), shots)
+    assert torch.all((out.detach() - ref).abs() <= bound)
+    # a gradient entry sums over 2 samples x 3 observables x 2 shifts of (coeff/2)-weighted terms
+    grad_bound = shot_bound(torch.tensor(2 * 2 * (0.25 + 0.25 + 0.0625)), shots)
+    assert torch.all((noisy.theta.grad - exact.theta.grad).abs() <= grad_bound)
+    assert noisy.stats.calls == 2  # one forward run, one run for every shifted circuit
+    again = layer(c, observables=obs, backend="aer", shots=shots)
+    again.load_state_dict(exact.state_dict())
+    with torch.no_grad():
+        torch.testing.assert_close(again(x), out.detach())  # same seed, same samples
