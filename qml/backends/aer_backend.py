@@ -25,14 +25,14 @@ import numpy as np
 import torch
 
 from qml.backends.base import Capabilities
-from qml.backends.slots import SlotRows, slot_circuit
+from qml.backends.slots import SlotRows, needs_grad, shift_rules, slot_circuit
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError
 from qml.interop.bitorder import to_sparse_pauli_op
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
-from qml.sim.gradients import SHIFT_RULES, shift_expvals, spsa_expvals
+from qml.sim.gradients import shift_expvals, spsa_expvals
 from qml.sim.schedule import build_schedule
 
 __all__ = ["AerBackend", "AerExecutable", "fake_backend_names"]
@@ -132,12 +132,7 @@ class AerExecutable:
         sched = build_schedule(circuit)
         self.program = AngleProgram(circuit, sched.slot_exprs)
         self.rows = SlotRows(self.program)
-        rules = [SHIFT_RULES.get(name) for name in sched.slot_gate]
-        shared_rules: list = [None] * self.program.n_shared
-        sample_rules: list = [None] * self.program.n_per_sample
-        for k, ref in enumerate(self.program.refs):
-            (sample_rules if ref.per_sample else shared_rules)[ref.index] = rules[k]
-        self.rules = (shared_rules, sample_rules)
+        self.rules = shift_rules(self.program, sched.slot_gate)
 
         qc = slot_circuit(circuit).to_qiskit()
         obs = [to_sparse_pauli_op(o, circuit.n_qubits) for o in observables]
@@ -252,10 +247,7 @@ class AerExecutable:
 
     def expvals(self, inputs, weights, *, batch, dtype, device, generator=None) -> torch.Tensor:
         real = torch.float64 if dtype == torch.complex128 else torch.float32
-        grad = torch.is_grad_enabled() and (
-            any(w.requires_grad for w in weights.values())
-            or (inputs is not None and inputs.requires_grad)
-        )
+        grad = needs_grad(inputs, weights)
         cpu = torch.device("cpu")
         self._generator = generator
         shared, sample = self.program.evaluate(inputs, weights, batch=batch,

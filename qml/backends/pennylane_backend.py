@@ -16,13 +16,13 @@ from collections.abc import Sequence
 import torch
 
 from qml.backends.base import Capabilities
-from qml.backends.slots import SLOT_INPUT, SlotRows, slot_circuit
+from qml.backends.slots import SlotRows, needs_grad, shift_rules, slot_circuit
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
-from qml.sim.gradients import SHIFT_RULES, shift_expvals, spsa_expvals
+from qml.sim.gradients import shift_expvals, spsa_expvals
 from qml.sim.measure import sample_bits
 from qml.sim.schedule import build_schedule
 
@@ -71,15 +71,10 @@ class PennyLaneExecutable:
         qfunc = circuit.to_pennylane()
         slots = slot_circuit(circuit)
         slot_qfunc = slots.to_pennylane()
-        self.program = AngleProgram(circuit, build_schedule(circuit).slot_exprs)
-        self.rows = SlotRows(self.program)
         sched = build_schedule(circuit)
-        rules = [SHIFT_RULES.get(name) for name in sched.slot_gate]
-        shared_rules: list = [None] * self.program.n_shared
-        sample_rules: list = [None] * self.program.n_per_sample
-        for k, ref in enumerate(self.program.refs):
-            (sample_rules if ref.per_sample else shared_rules)[ref.index] = rules[k]
-        self.rules = (shared_rules, sample_rules)
+        self.program = AngleProgram(circuit, sched.slot_exprs)
+        self.rows = SlotRows(self.program)
+        self.rules = shift_rules(self.program, sched.slot_gate)
 
         self.backprop = (
             diff_method in ("backprop", "auto")
@@ -108,7 +103,6 @@ class PennyLaneExecutable:
             return pl.probs(wires=wires)
 
         self._direct, self._slot_node, self._probs = direct, slot_node, probs_node
-        self._slot_name = SLOT_INPUT
 
     def _stack(self, out, rows: int) -> torch.Tensor:
         cols = [torch.as_tensor(o, dtype=torch.float64).reshape(-1) for o in out]
@@ -125,10 +119,7 @@ class PennyLaneExecutable:
 
     def expvals(self, inputs, weights, *, batch, dtype, device, generator=None) -> torch.Tensor:
         real = torch.float64 if dtype == torch.complex128 else torch.float32
-        grad = torch.is_grad_enabled() and (
-            any(w.requires_grad for w in weights.values())
-            or (inputs is not None and inputs.requires_grad)
-        )
+        grad = needs_grad(inputs, weights)
         method = self.diff_method
         if self.backprop:
             x = inputs.double() if inputs is not None else None

@@ -16,7 +16,7 @@ from qml.circuit import Circuit, Operation, StatePrep
 from qml.expr import Input
 from qml.sim.angles import AngleProgram
 
-__all__ = ["slot_circuit", "SlotRows", "SLOT_INPUT"]
+__all__ = ["slot_circuit", "SlotRows", "SLOT_INPUT", "shift_rules", "needs_grad"]
 
 SLOT_INPUT = "s"
 
@@ -61,3 +61,23 @@ class SlotRows:
         if len(self.sample_pos):
             out[:, self.sample_pos.to(out.device)] = sample[:, self.sample_idx.to(sample.device)]
         return out
+
+
+def shift_rules(program: AngleProgram, slot_gates: list[str]) -> tuple[list, list]:
+    """Per slot its parameter-shift terms (``None`` where no rule applies, e.g. amplitudes),
+    split like the program's angles: ``(shared_rules, per_sample_rules)``."""
+    from qml.sim.gradients import SHIFT_RULES
+
+    shared: list = [None] * program.n_shared
+    sample: list = [None] * program.n_per_sample
+    for k, ref in enumerate(program.refs):
+        (sample if ref.per_sample else shared)[ref.index] = SHIFT_RULES.get(slot_gates[k])
+    return shared, sample
+
+
+def needs_grad(inputs, weights) -> bool:
+    """Whether autograd will ask for gradients of this call."""
+    return torch.is_grad_enabled() and (
+        any(w.requires_grad for w in weights.values())
+        or (inputs is not None and inputs.requires_grad)
+    )

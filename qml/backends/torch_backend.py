@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 import torch
 
 from qml.backends.base import Capabilities
+from qml.backends.slots import needs_grad, shift_rules
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
 from qml.sim.compiled import CompiledPlan
-from qml.sim.gradients import SHIFT_RULES, adjoint_expvals, shift_expvals, spsa_expvals
+from qml.sim.gradients import adjoint_expvals, shift_expvals, spsa_expvals
 from qml.sim.measure import probabilities, sample_bits
 from qml.sim.memory import available_bytes, check_budget, estimate
 from qml.sim.plan import Plan
@@ -40,13 +41,7 @@ class TorchExecutable:
         self.observables = list(observables)
         self.shots = shots
         self.diff_method = diff_method
-        program, sched = self.plan.program, self.plan.schedule
-        shared_rules: list = [None] * program.n_shared
-        sample_rules: list = [None] * program.n_per_sample
-        for slot, ref in enumerate(program.refs):
-            rule = SHIFT_RULES.get(sched.slot_gate[slot])
-            (sample_rules if ref.per_sample else shared_rules)[ref.index] = rule
-        self.rules = (shared_rules, sample_rules)
+        self.rules = shift_rules(self.plan.program, self.plan.schedule.slot_gate)
         self.stats = ExecutionStats()
 
     # -- method choice -----------------------------------------------------------------------
@@ -85,10 +80,7 @@ class TorchExecutable:
         """``(B, n_obs)`` expectations, differentiable by the resolved method."""
         plan = self.plan
         real = torch.float64 if dtype == torch.complex128 else torch.float32
-        grad = torch.is_grad_enabled() and (
-            any(w.requires_grad for w in weights.values())
-            or (inputs is not None and inputs.requires_grad)
-        )
+        grad = needs_grad(inputs, weights)
         method = self.resolve(batch, dtype, device)
         check_budget(plan, batch=batch, dtype=dtype, device=device, diff_method=method, grad=grad)
         shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
