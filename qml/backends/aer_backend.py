@@ -25,14 +25,19 @@ import numpy as np
 import torch
 
 from qml.backends.base import Capabilities
-from qml.backends.slots import SlotRows, needs_grad, shift_rules, slot_circuit
+from qml.backends.slots import (
+    SlotRows,
+    differentiable_rows,
+    needs_grad,
+    shift_rules,
+    slot_circuit,
+)
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError
 from qml.interop.bitorder import to_sparse_pauli_op
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
-from qml.sim.gradients import shift_expvals, spsa_expvals
 from qml.sim.schedule import build_schedule
 
 __all__ = ["AerBackend", "AerExecutable", "fake_backend_names"]
@@ -252,13 +257,9 @@ class AerExecutable:
         self._generator = generator
         shared, sample = self.program.evaluate(inputs, weights, batch=batch,
                                                real=torch.float64, device=cpu)  # fmt: skip
-        if grad and self.diff_method == "spsa":
-            out = spsa_expvals(shared, sample, self._evaluate, eps=SPSA_EPS, generator=generator)
-        elif grad:
-            out = shift_expvals(shared, sample, self._evaluate, self.rules,
-                                row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
-        else:
-            out = self._evaluate(shared, sample)
+        out = differentiable_rows(self._evaluate, shared, sample, rules=self.rules,
+                                  diff_method=self.diff_method, grad=grad, generator=generator,
+                                  spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
         return out.to(device=device, dtype=real)
 
     def probs(self, *args, **kwargs):

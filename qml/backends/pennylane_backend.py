@@ -16,13 +16,18 @@ from collections.abc import Sequence
 import torch
 
 from qml.backends.base import Capabilities
-from qml.backends.slots import SlotRows, needs_grad, shift_rules, slot_circuit
+from qml.backends.slots import (
+    SlotRows,
+    differentiable_rows,
+    needs_grad,
+    shift_rules,
+    slot_circuit,
+)
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
-from qml.sim.gradients import shift_expvals, spsa_expvals
 from qml.sim.measure import sample_bits
 from qml.sim.schedule import build_schedule
 
@@ -129,16 +134,9 @@ class PennyLaneExecutable:
             return self._stack(out, batch).to(real)
         shared, sample = self.program.evaluate(inputs, weights, batch=batch, real=torch.float64,
                                                device=torch.device("cpu"))  # fmt: skip
-        if method == "spsa" and grad:
-            out = spsa_expvals(shared, sample, self._evaluate, eps=SPSA_EPS, generator=generator)
-        elif grad:
-            if self.circuit.operations and self.program.n_shared + self.program.n_per_sample:
-                out = shift_expvals(shared, sample, self._evaluate, self.rules,
-                                    row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
-            else:
-                out = self._evaluate(shared, sample)
-        else:
-            out = self._evaluate(shared, sample)
+        out = differentiable_rows(self._evaluate, shared, sample, rules=self.rules,
+                                  diff_method=method, grad=grad, generator=generator,
+                                  spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
         return out.to(real)
 
     def probs(self, inputs, weights, *, wires=None, batch, dtype, device) -> torch.Tensor:

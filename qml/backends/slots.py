@@ -16,7 +16,14 @@ from qml.circuit import Circuit, Operation, StatePrep
 from qml.expr import Input
 from qml.sim.angles import AngleProgram
 
-__all__ = ["slot_circuit", "SlotRows", "SLOT_INPUT", "shift_rules", "needs_grad"]
+__all__ = [
+    "slot_circuit",
+    "SlotRows",
+    "SLOT_INPUT",
+    "shift_rules",
+    "needs_grad",
+    "differentiable_rows",
+]
 
 SLOT_INPUT = "s"
 
@@ -81,3 +88,16 @@ def needs_grad(inputs, weights) -> bool:
         any(w.requires_grad for w in weights.values())
         or (inputs is not None and inputs.requires_grad)
     )
+
+
+def differentiable_rows(evaluate, shared, sample, *, rules, diff_method: str, grad: bool,
+                        generator, spsa_eps: float, row_bytes: int) -> torch.Tensor:  # fmt: skip
+    """``evaluate(shared, sample)`` with the gradient method of a backend that evaluates rows:
+    SPSA, else the shift rules (when a gradient is wanted), else a plain evaluation."""
+    from qml.sim.gradients import shift_expvals, spsa_expvals
+
+    if not grad or shared.numel() + sample.shape[1] == 0:
+        return evaluate(shared, sample)
+    if diff_method == "spsa":
+        return spsa_expvals(shared, sample, evaluate, eps=spsa_eps, generator=generator)
+    return shift_expvals(shared, sample, evaluate, rules, row_bytes=row_bytes)
