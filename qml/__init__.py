@@ -5,6 +5,7 @@ Build a :class:`Circuit`, wrap it in a :class:`QuantumLayer`, train it like any 
 
 from qml import errors
 from qml.circuit import Circuit, Operation
+from qml.estimator import LogicalCounts, estimate_fault_tolerant, estimate_shots
 from qml.expr import Expr, InputArray, WeightArray
 from qml.gates import GATES
 from qml.nn import QuantumLayer
@@ -19,6 +20,9 @@ __all__ = [
     "InputArray",
     "WeightArray",
     "GATES",
+    "LogicalCounts",
+    "estimate_fault_tolerant",
+    "estimate_shots",
     "QuantumLayer",
     "Observable",
     "PauliWord",
