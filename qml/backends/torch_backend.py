@@ -20,7 +20,7 @@ from qml.observables import Observable
 from qml.sim.compiled import CompiledPlan
 from qml.sim.gradients import adjoint_expvals, shift_expvals, spsa_expvals
 from qml.sim.measure import probabilities, sample_bits
-from qml.sim.memory import available_bytes, check_budget, estimate
+from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, check_budget, estimate
 from qml.sim.plan import Plan
 
 __all__ = ["TorchBackend", "TorchExecutable", "DIFF_METHODS"]
@@ -52,7 +52,9 @@ class TorchExecutable:
         if self.shots is not None:
             return "parameter-shift"
         backprop = estimate(self.plan, batch=batch, dtype=dtype, diff_method="backprop")
-        if backprop.step_peak_bytes <= AUTO_BACKPROP_FRACTION * available_bytes(device):
+        if backprop.step_peak_bytes <= ALWAYS_FITS_BYTES or (
+            backprop.step_peak_bytes <= AUTO_BACKPROP_FRACTION * available_bytes(device)
+        ):
             return "backprop"
         return "adjoint"
 

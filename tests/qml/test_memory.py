@@ -76,10 +76,14 @@ def test_oversize_request_fails_before_allocating(monkeypatch):
 
 
 def test_auto_switches_to_adjoint_when_backprop_does_not_fit(monkeypatch):
-    layer = qml.QuantumLayer(encodings.angle(6) + ansatze.basic_entangler(6, layers=4))
-    est = layer.estimate_cost(batch=32)
-    assert est.diff_method == "backprop"
+    layer = qml.QuantumLayer(encodings.angle(14) + ansatze.basic_entangler(14, layers=4))
+    est = layer.estimate_cost(batch=64)
+    assert est.step_peak_bytes > memory.ALWAYS_FITS_BYTES  # large enough to be checked
+    monkeypatch.setattr(
+        "qml.backends.torch_backend.available_bytes", lambda device: 8 * est.step_peak_bytes
+    )
+    assert layer.estimate_cost(batch=64).diff_method == "backprop"
     monkeypatch.setattr(
         "qml.backends.torch_backend.available_bytes", lambda device: est.step_peak_bytes
     )
-    assert layer.estimate_cost(batch=32).diff_method == "adjoint"
+    assert layer.estimate_cost(batch=64).diff_method == "adjoint"
