@@ -27,11 +27,15 @@ setup-gpu: setup
 	$(PY) -m pip uninstall --yes qiskit-aer
 	$(PY) -m pip install --quiet qiskit-aer-gpu
 
+# Tests marked `timing` compare measured wall time with a model: they run after the parallel
+# ones, alone, so that another worker's load does not time itself into them.
 test: setup
-	$(PY) -m pytest -m "not slow and not gpu and not hardware" -n 2 -q --doctest-modules qml circuits tests
+	$(PY) -m pytest -m "not slow and not gpu and not hardware and not timing" -n 2 -q --doctest-modules qml circuits tests
+	$(PY) -m pytest -m "timing and not slow and not gpu and not hardware" -q tests
 
 test-all: setup
-	$(PY) -m pytest -m "not hardware" -n 2 -q --doctest-modules qml circuits tests
+	$(PY) -m pytest -m "not hardware and not timing" -n 2 -q --doctest-modules qml circuits tests
+	$(PY) -m pytest -m "timing and not hardware" -q tests
 
 demo: setup
 	$(PY) experiments/two_moons.py

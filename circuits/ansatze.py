@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from typing import Any
 
 from circuits._checks import count as _count
 from qml.circuit import Circuit
@@ -45,7 +46,7 @@ _ROTATIONS = ("rx", "ry", "rz")
 def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
     if wires is None:
         return list(range(n))
-    out = []
+    out: list[int] = []
     for w in wires:
         if isinstance(w, bool) or not isinstance(w, numbers.Integral) or not 0 <= w < n:
             raise CircuitError(f"{what}: wire {w!r} is not one of the {n} wires 0..{n - 1}")
@@ -357,7 +358,7 @@ def qcnn_conv(
     shape = (QCNN_CONV_PARAMS,) if shared else (len(pairs), QCNN_CONV_PARAMS)
     w = c.weights(name, shape)
     for p, (a, b) in enumerate(pairs):
-        t = w if shared else w[p]
+        t: Any = w if shared else w[p]
         c.ry(a, t[0]).ry(b, t[1]).rz(a, t[2]).rz(b, t[3]).cnot(a, b)
         c.ry(a, t[4]).ry(b, t[5]).cnot(b, a)
     return c
@@ -405,7 +406,7 @@ def qcnn_pool(
     shape = (QCNN_POOL_PARAMS,) if shared else (len(pairs), QCNN_POOL_PARAMS)
     w = c.weights(name, shape)
     for p, (kept, gone) in enumerate(pairs):
-        t = w if shared else w[p]
+        t: Any = w if shared else w[p]
         c.crz(gone, kept, t[0]).x(gone).crx(gone, kept, t[1]).x(gone)
     return c, tuple(ws[0::2])
 

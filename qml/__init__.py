@@ -5,7 +5,14 @@ Build a :class:`Circuit`, wrap it in a :class:`QuantumLayer`, train it like any 
 
 from qml import errors
 from qml.circuit import Circuit, Operation
-from qml.estimator import LogicalCounts, estimate_fault_tolerant, estimate_shots
+from qml.estimator import (
+    Estimate,
+    LogicalCounts,
+    Workload,
+    estimate,
+    estimate_fault_tolerant,
+    estimate_shots,
+)
 from qml.expr import Expr, InputArray, WeightArray
 from qml.gates import GATES
 from qml.nn import QuantumLayer
@@ -21,6 +28,9 @@ __all__ = [
     "WeightArray",
     "GATES",
     "LogicalCounts",
+    "Workload",
+    "estimate",
+    "Estimate",
     "estimate_fault_tolerant",
     "estimate_shots",
     "QuantumLayer",

@@ -4,6 +4,8 @@ Subcommands grow with the project (run, estimate, submit, jobs, bench); today:
 
 - ``qml info``: versions, backends, devices.
 - ``qml draw FILE.qasm``: import an OpenQASM 3 circuit through Qiskit and draw it.
+- ``qml estimate MODEL --target ibm_fez ...``: QPU, simulation and classical cost
+  (:mod:`qml.estimator.cli`; ``qml estimate --help``).
 - ``qml bench [--quick] ...``: time a training step on qml and its peers
   (:mod:`experiments.bench`; ``qml bench --help`` for its flags).
 """
@@ -88,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_draw = sub.add_parser("draw", help="draw an OpenQASM 3 circuit")
     p_draw.add_argument("file", help="path to a .qasm file")
     p_draw.set_defaults(func=_draw)
+    from qml.estimator import cli as estimate_cli
+
+    estimate_cli.add_parser(sub).set_defaults(func=estimate_cli.run)
     # its flags are parsed by experiments.bench itself (qml bench --help)
     sub.add_parser("bench", help="benchmark a training step against peers", add_help=False)
     args, rest = parser.parse_known_args(argv)
@@ -95,7 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _bench(args, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    return int(args.func(args))
+    from qml.errors import QmlError
+
+    try:
+        return int(args.func(args))
+    except QmlError as e:
+        print(f"qml {args.command}: error: {e}", file=sys.stderr)
+        return 2
 
 
 def console() -> None:  # pragma: no cover - the installed ``qml`` command

@@ -1,0 +1,329 @@
+"""The parameter-matched classical network a quantum layer is compared with, and its training cost.
+
+A quantum layer with ``in_features`` inputs, ``out_features`` outputs and ``parameters`` weights
+is matched by a one-hidden-layer MLP ``Linear(in, h) - Tanh - Linear(h, out)`` whose parameter
+count ``(in + 1) * h + (h + 1) * out`` is closest to ``parameters``. Its training cost uses the
+6-FLOPs-per-parameter-per-sample rule and a time model ``steps * overhead + flops / rate`` fitted
+on real training steps on the device (:func:`calibrate_classical`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import statistics
+import time
+import warnings
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import torch
+
+from qml.estimator.energy import energy_kwh
+from qml.estimator.power import PowerReading, _parse_device, device_power, resolve_device
+from qml.estimator.shots import EstimateError
+
+__all__ = [
+    "matched_mlp",
+    "ClassicalCalibration",
+    "calibrate_classical",
+    "ClassicalCost",
+    "classical_cost",
+    "TRAIN_FLOPS_PER_PARAM_PER_SAMPLE",
+]
+
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, Sec. 2.1:
+# C ~ 6 N per token (forward ~2N, backward ~2x forward). For an MLP: 2P forward + 4P backward
+# per sample; activations and the optimizer update are not counted.
+TRAIN_FLOPS_PER_PARAM_PER_SAMPLE = 6
+
+# Calibration shapes (in, hidden, out, batch): one overhead-bound, two throughput-bound.
+_SHAPES = {
+    "cpu": ((8, 8, 1, 8), (256, 256, 256, 64), (512, 1024, 512, 256)),
+    "cuda": ((8, 8, 1, 8), (1024, 1024, 1024, 1024), (4096, 4096, 4096, 4096)),
+}
+_WARMUP_STEPS = 2
+_BLOCK_STEPS = 6  # consecutive steps of one shape per turn; the first is not timed
+_MAX_ROUNDS = 40
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise EstimateError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _mlp_parameters(in_features: int, hidden: int, out_features: int) -> int:
+    return (in_features + 1) * hidden + (hidden + 1) * out_features
+
+
+def _matched_hidden(in_features: int, out_features: int, parameters: int) -> int:
+    """Hidden width >= 1 whose count is closest to ``parameters`` (ties: the smaller width)."""
+    per_unit = in_features + 1 + out_features  # the count grows by this per hidden unit
+    h = max(1, (parameters - out_features) // per_unit)
+    return min(
+        (h, h + 1), key=lambda w: abs(_mlp_parameters(in_features, w, out_features) - parameters)
+    )
+
+
+def matched_mlp(*, in_features: int, out_features: int, parameters: int) -> torch.nn.Sequential:
+    """An MLP with the layer's widths and about ``parameters`` trainable parameters.
+
+    ``Linear(in_features, h) - Tanh - Linear(h, out_features)`` with the ``h >= 1`` that brings
+    ``(in_features + 1) * h + (h + 1) * out_features`` closest to ``parameters``. With
+    ``in_features == 0`` (a layer with no inputs) the first layer is ``Linear(0, h)``: a learned
+    bias only, drawn from U(-1, 1) as PyTorch draws a 1-input layer's; it takes ``(B, 0)`` inputs.
+    Weights use PyTorch's default initialisation (the global RNG; seed it in your script).
+
+    Args:
+        in_features: input width, >= 0.
+        out_features: output width, >= 1.
+        parameters: the quantum layer's trainable parameter count, >= 1.
+
+    Returns:
+        ``torch.nn.Sequential`` mapping ``(B, in_features)`` to ``(B, out_features)`` float32.
+
+    Raises:
+        EstimateError: a width or count that is not an integer in range.
+
+    Example:
+        >>> mlp = matched_mlp(in_features=4, out_features=1, parameters=43)
+        >>> mlp, sum(p.numel() for p in mlp.parameters())  # doctest: +NORMALIZE_WHITESPACE
+        (Sequential(
+          (0): Linear(in_features=4, out_features=7, bias=True)
+          (1): Tanh()
+          (2): Linear(in_features=7, out_features=1, bias=True)
+        ), 43)
+    """
+    n_in = _check_int("in_features", in_features, 0)
+    n_out = _check_int("out_features", out_features, 1)
+    h = _matched_hidden(n_in, n_out, _check_int("parameters", parameters, 1))
+    if n_in == 0:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Initializing zero-element tensors")
+            first = torch.nn.Linear(0, h)
+        with torch.no_grad():
+            first.bias.uniform_(-1.0, 1.0)
+    else:
+        first = torch.nn.Linear(n_in, h)
+    return torch.nn.Sequential(first, torch.nn.Tanh(), torch.nn.Linear(h, n_out))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassicalCalibration:
+    """A device's fitted training-step time model: ``overhead + flops / flops_per_s`` per step."""
+
+    device: str
+    flops_per_s: float
+    step_overhead_s: float
+
+    def __post_init__(self) -> None:
+        _parse_device(self.device)
+        for name, value, low in (("flops_per_s", self.flops_per_s, 0.0),
+                                 ("step_overhead_s", self.step_overhead_s, 0.0)):  # fmt: skip
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise EstimateError(f"{name} must be a finite number, got {value!r}")
+            if not low <= value < math.inf or (name == "flops_per_s" and value == 0):
+                raise EstimateError(f"{name} must be finite and in range, got {value!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ClassicalCalibration:
+        """Inverse of :meth:`to_dict`; unknown or missing keys raise :class:`EstimateError`."""
+        names = {f.name for f in fields(cls)}
+        if set(d) != names:
+            raise EstimateError(f"calibration keys must be {sorted(names)}, got {sorted(d)}")
+        return cls(**d)
+
+
+def _train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                y: torch.Tensor) -> None:  # fmt: skip
+    opt.zero_grad(set_to_none=True)
+    torch.nn.functional.mse_loss(model(x), y).backward()
+    opt.step()
+
+
+def _median_step_times(
+    dev: torch.device, shapes: tuple[tuple[int, int, int, int], ...], budget_s: float
+) -> list[float]:
+    """Median Adam step time per shape ``(in, hidden, out, batch)``, in round-robin blocks.
+
+    Taking turns lets a burst of contention from other processes slow all shapes alike, so it
+    shifts the fit less than it would if it hit one shape only.
+    """
+    gen = torch.Generator(device=dev).manual_seed(0)
+    runs = []
+    for n_in, h, n_out, batch in shapes:
+        x = torch.randn(batch, n_in, generator=gen, device=dev)  # (batch, in) float32
+        y = torch.randn(batch, n_out, generator=gen, device=dev)  # (batch, out) float32
+        model = torch.nn.Sequential(
+            torch.nn.Linear(n_in, h), torch.nn.Tanh(), torch.nn.Linear(h, n_out)
+        ).to(dev)
+        runs.append((model, torch.optim.Adam(model.parameters(), lr=1e-3), x, y))
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    for run in runs:
+        for _ in range(_WARMUP_STEPS):
+            _train_step(*run)
+    sync()
+    times: list[list[float]] = [[] for _ in runs]
+    start, rounds = time.perf_counter(), 0
+    while rounds == 0 or (rounds < _MAX_ROUNDS and time.perf_counter() - start < budget_s):
+        rounds += 1
+        for run, record in zip(runs, times, strict=True):
+            for j in range(_BLOCK_STEPS):
+                t = time.perf_counter()
+                _train_step(*run)
+                sync()
+                if j:  # the block's first step runs with another model's data in cache
+                    record.append(time.perf_counter() - t)
+    return [statistics.median(record) for record in times]
+
+
+def _fit(flops: list[float], times: list[float]) -> tuple[float, float]:
+    """Non-negative least squares of ``t = a + b * f`` in relative error; returns ``(a, b > 0)``."""
+    rows = [(1.0 / t, f / t) for f, t in zip(flops, times, strict=True)]  # each row ~ 1
+    s11 = sum(r[0] ** 2 for r in rows)
+    s12 = sum(r[0] * r[1] for r in rows)
+    s22 = sum(r[1] ** 2 for r in rows)
+    t1, t2 = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    det = s11 * s22 - s12**2
+    if det > 0:
+        a, b = (t1 * s22 - t2 * s12) / det, (s11 * t2 - s12 * t1) / det
+        if a >= 0 and b > 0:
+            return a, b
+    return 0.0, t2 / s22  # the boundary a = 0 (b = 0 would mean an infinite rate)
+
+
+def calibrate_classical(device: str = "cpu", *, seconds: float = 1.0) -> ClassicalCalibration:
+    """Fit the training-step time model on ``device`` from real Adam steps of three MLPs.
+
+    After a few warm-up steps, blocks of timed steps (forward, MSE loss, backward, Adam) of
+    the three shapes take turns for about ``seconds``; the median step time per shape is fitted by
+    non-negative least squares (relative error) as ``step_overhead_s + 6 * P * batch /
+    flops_per_s``. The global RNG state is restored afterwards. A CPU calibration holds for
+    the ``torch.get_num_threads()`` in effect while it ran.
+
+    Args:
+        device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+        seconds: timing budget, in (0, 60]; the total runs a little longer (warm-up).
+
+    Returns:
+        A :class:`ClassicalCalibration` for the resolved device (``"cuda"`` -> ``"cuda:N"``).
+
+    Raises:
+        EstimateError: a bad budget or device, or a CUDA device this machine lacks.
+
+    Example:
+        >>> cal = calibrate_classical("cpu", seconds=0.2)
+        >>> cal.device, cal.flops_per_s > 0, cal.step_overhead_s >= 0
+        ('cpu', True, True)
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not 0 < seconds <= 60:
+        raise EstimateError(f"seconds must be a number in (0, 60], got {seconds!r}")
+    dev = resolve_device(device)
+    shapes = _SHAPES[dev.type]
+    flops = [float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * _mlp_parameters(i, h, o) * b)
+             for i, h, o, b in shapes]  # fmt: skip
+    with torch.random.fork_rng(devices=[dev.index] if dev.type == "cuda" else []):
+        times = _median_step_times(dev, shapes, seconds)
+    overhead, s_per_flop = _fit(flops, times)
+    return ClassicalCalibration(
+        device=str(dev), flops_per_s=1.0 / s_per_flop, step_overhead_s=overhead
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassicalCost:
+    """Training cost of the matched MLP; ``parameters`` is its actual (closest) count."""
+
+    parameters: int
+    hidden: int
+    layout: tuple[int, ...]  # (in_features, hidden, out_features)
+    flops: float  # 6 * parameters * samples * epochs
+    steps: int  # epochs * ceil(samples / batch)
+    seconds: float  # steps * step_overhead_s + flops / flops_per_s
+    energy_kwh: float  # power.watts * seconds / 3.6e6
+    device: str
+    power: PowerReading
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _same_device(a: str, b: str) -> bool:
+    da, db = _parse_device(a), _parse_device(b)
+    return da.type == db.type and (da.index is None or db.index is None or da.index == db.index)
+
+
+def classical_cost(
+    *,
+    in_features: int,
+    out_features: int,
+    parameters: int,
+    samples: int,
+    epochs: int,
+    batch: int,
+    device: str = "cpu",
+    calibration: ClassicalCalibration | None = None,
+    watts: float | None = None,
+) -> ClassicalCost:
+    """Time and energy to train the parameter-matched MLP on ``device``.
+
+    ``flops = 6 * P * samples * epochs`` (Kaplan et al. 2020, arXiv:2001.08361, Sec. 2.1),
+    ``steps = epochs * ceil(samples / batch)``, ``seconds = steps * step_overhead_s + flops /
+    flops_per_s`` and ``energy_kwh = watts * seconds / 3.6e6`` with ``device_power``'s watts.
+
+    Args:
+        in_features: the quantum layer's input width, >= 0.
+        out_features: its output width, >= 1.
+        parameters: its trainable parameter count, >= 1.
+        samples: training samples per epoch, >= 1.
+        epochs: passes over the data, >= 1.
+        batch: samples per optimizer step, >= 1.
+        device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+        calibration: the device's time model; None runs :func:`calibrate_classical` (~1 s).
+        watts: power override passed to :func:`~qml.estimator.power.device_power`.
+
+    Returns:
+        A :class:`ClassicalCost`.
+
+    Raises:
+        EstimateError: a count out of range, a calibration made for another device, or a bad
+            device or ``watts``.
+
+    Example:
+        >>> cal = ClassicalCalibration(device="cpu", flops_per_s=1e9, step_overhead_s=1e-4)
+        >>> cost = classical_cost(in_features=4, out_features=1, parameters=43, samples=1000,
+        ...                       epochs=10, batch=100, calibration=cal, watts=20.0)
+        >>> cost.layout, cost.flops, cost.steps, round(cost.seconds, 5)
+        ((4, 7, 1), 2580000.0, 100, 0.01258)
+    """
+    n_in = _check_int("in_features", in_features, 0)
+    n_out = _check_int("out_features", out_features, 1)
+    _check_int("parameters", parameters, 1)
+    n_samples = _check_int("samples", samples, 1)
+    n_epochs = _check_int("epochs", epochs, 1)
+    n_batch = _check_int("batch", batch, 1)
+    if calibration is None:
+        calibration = calibrate_classical(device)
+    elif not _same_device(calibration.device, device):
+        raise EstimateError(f"calibration is for {calibration.device!r}, not device {device!r}")
+    power = device_power(device, watts=watts)
+    h = _matched_hidden(n_in, n_out, int(parameters))
+    p = _mlp_parameters(n_in, h, n_out)
+    flops = float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * p * n_samples * n_epochs)
+    steps = n_epochs * math.ceil(n_samples / n_batch)
+    seconds = steps * calibration.step_overhead_s + flops / calibration.flops_per_s
+    return ClassicalCost(
+        parameters=p,
+        hidden=h,
+        layout=(n_in, h, n_out),
+        flops=flops,
+        steps=steps,
+        seconds=seconds,
+        energy_kwh=energy_kwh(power_watts=power.watts, seconds=seconds),
+        device=calibration.device,
+        power=power,
+    )

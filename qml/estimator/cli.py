@@ -1,0 +1,202 @@
+"""``qml estimate``: the estimator on a saved model or an experiment config.
+
+    qml estimate experiments/configs/two_moons.toml --target ibm_fez
+    qml estimate model.pt --samples 1000 --epochs 10 --batch 32 --shots 1000 --json
+    qml estimate experiments/configs/two_moons.toml --plot scaling.png --qubits 4 8 12 16 20 24
+    qml estimate --calibrate            # measure this machine's simulator, cache it, print it
+
+A saved model is a ``torch.save``-d :class:`~qml.QuantumLayer` or a module containing one
+(loaded with ``weights_only=False``: load only files you trust). A config is TOML::
+
+    [model]                      # circuits.encodings.<encoding>(qubits) + circuits.ansatze.<ansatz>
+    qubits = 4
+    encoding = "angle"
+    ansatz = "strongly_entangling"
+    layers = 2
+    [workload]                   # the fields of qml.Workload
+    samples = 400
+    epochs = 30
+    batch = 32
+    shots = 1000
+    [estimate]                   # target, country, device
+    target = "ibm_fez"
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tomllib
+from pathlib import Path
+
+from qml.estimator.shots import EstimateError
+from qml.estimator.workload import DIFF_METHODS, Workload
+
+__all__ = ["add_parser", "run", "family_from_config"]
+
+WORKLOAD_FIELDS = ("samples", "epochs", "batch", "shots", "precision", "diff_method",
+                   "observable_groups", "differentiate_inputs")  # fmt: skip
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "estimate",
+        help="QPU, simulation and classical cost of a model",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("model", nargs="?", help="a .pt saved model or a .toml experiment config")
+    p.add_argument("--target", help="ibm_<name>, superconducting, trapped_ion, neutral_atom, "
+                   "or a fault-tolerant preset (qubit_gate_ns_e3, ...)")  # fmt: skip
+    p.add_argument("--list-targets", action="store_true", help="print the known targets")
+    p.add_argument("--samples", type=int)
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch", type=int)
+    p.add_argument("--shots", type=int)
+    p.add_argument("--precision", type=float, help="target standard error instead of --shots")
+    p.add_argument("--diff-method", choices=DIFF_METHODS)
+    p.add_argument(
+        "--differentiate-inputs",
+        action="store_true",
+        default=None,
+        help="also shift input angles (a trainable layer feeds the circuit)",
+    )
+    p.add_argument("--country", help="ISO alpha-3 code for the grid's CO2 intensity")
+    p.add_argument("--device", help="simulation and classical device (cpu, cuda)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--plot", metavar="PNG", help="plot time and energy against --qubits")
+    p.add_argument("--qubits", type=int, nargs="+", help="widths for --plot (a config only)")
+    p.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="measure the simulator and MLP on this machine and cache the fit",
+    )
+    return p
+
+
+def _config(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise EstimateError(f"{path} is not valid TOML: {e}") from e
+
+
+def family_from_config(model: dict):
+    """``n -> Circuit`` from a config's ``[model]`` table (encoding + ansatz by name)."""
+    from circuits import ansatze, encodings
+
+    enc_name = model.get("encoding", "angle")
+    ans_name = model.get("ansatz", "strongly_entangling")
+    enc = getattr(encodings, str(enc_name), None)
+    ans = getattr(ansatze, str(ans_name), None)
+    if not callable(enc):
+        raise EstimateError(f"unknown encoding {enc_name!r} in [model]; see circuits.encodings")
+    if not callable(ans):
+        raise EstimateError(f"unknown ansatz {ans_name!r} in [model]; see circuits.ansatze")
+    layers = model.get("layers", 2)
+    return lambda n: enc(n) + ans(n, layers=layers)
+
+
+def _saved_layer(path: Path):
+    import torch
+
+    from qml.nn import QuantumLayer
+
+    obj = torch.load(path, map_location="cpu", weights_only=False)
+    if isinstance(obj, QuantumLayer):
+        return obj, False
+    if isinstance(obj, torch.nn.Module):
+        layers = [m for m in obj.modules() if isinstance(m, QuantumLayer)]
+        if len(layers) != 1:
+            raise EstimateError(f"{path} holds {len(layers)} QuantumLayers; estimate needs one")
+        # parameters before the quantum layer need gradients of its inputs
+        before = False
+        for m in obj.modules():
+            if m is layers[0]:
+                break
+            if not isinstance(m, QuantumLayer) and any(
+                p.requires_grad for p in m.parameters(recurse=False)
+            ):
+                before = True
+        return layers[0], before
+    raise EstimateError(f"{path} holds a {type(obj).__name__}, not a QuantumLayer or nn.Module")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from qml.estimator.report import estimate
+    from qml.estimator.targets import known_targets
+
+    console = Console()
+    if args.list_targets:
+        for name in known_targets():
+            print(name)
+        return 0
+    if args.calibrate:
+        from qml.estimator.report import cached_classical_calibration
+        from qml.estimator.simulation import cache_path, calibrate
+
+        device = args.device or "cpu"
+        cal = calibrate(device)
+        ccal = cached_classical_calibration(device, recalibrate=True)
+        print(json.dumps({"simulation": cal.to_dict(), "classical": ccal.to_dict(),
+                          "cached": str(cache_path(device))}, indent=2))  # fmt: skip
+        if args.model is None:
+            return 0
+    if args.model is None:
+        raise EstimateError("give a model (.pt) or a config (.toml), or --calibrate")
+    path = Path(args.model)
+    if not path.is_file():
+        raise EstimateError(f"no such file: {path}")
+    cfg: dict = {"model": {}, "workload": {}, "estimate": {}}
+    before = False
+    if path.suffix == ".toml":
+        cfg.update(_config(path))
+        model_cfg = cfg.get("model", {})
+        family = family_from_config(model_cfg)
+        if "qubits" not in model_cfg:
+            raise EstimateError(f"{path}: [model] needs qubits")
+        model = family(int(model_cfg["qubits"]))
+    else:
+        model, before = _saved_layer(path)
+        family = None
+    wl = {k: v for k, v in cfg.get("workload", {}).items()}
+    unknown = set(wl) - set(WORKLOAD_FIELDS)
+    if unknown:
+        raise EstimateError(f"unknown [workload] keys {sorted(unknown)}; known: {WORKLOAD_FIELDS}")
+    for key in WORKLOAD_FIELDS:
+        value = getattr(args, key, None)
+        if value is not None:
+            wl[key] = value
+    if args.precision is not None:
+        wl.pop("shots", None)
+    if args.shots is not None:
+        wl.pop("precision", None)
+    wl.setdefault("differentiate_inputs", before)
+    if "samples" not in wl:
+        raise EstimateError("the workload needs samples (--samples or [workload] samples)")
+    workload = Workload(**wl)
+    opts = cfg.get("estimate", {})
+    target = args.target or opts.get("target", "ibm_fez")
+    kwargs = {"country": args.country or opts.get("country"),
+              "device": args.device or opts.get("device", "cpu")}  # fmt: skip
+    if args.plot:
+        from qml.estimator.scaling import plot_scaling, scaling
+
+        if family is None:
+            raise EstimateError("--plot needs a config (.toml) to build circuits of other widths")
+        widths = args.qubits or [4, 8, 12, 16, 20, 24, 28, 32]
+        points = scaling(family, widths, target=target, workload=workload, **kwargs)
+        out = plot_scaling(points, args.plot, title=f"{path.name} on {target}")
+        console.print(f"wrote {out}")
+        return 0
+    est = estimate(model, target=target, workload=workload, **kwargs)
+    if args.json:
+        print(est.to_json())
+    else:
+        console.print(est.table())
+        for a in est.assumptions:
+            console.print(f"[dim]assumption: {a}[/dim]")
+        console.print(f"[dim]energy: {est.marginal_energy_note}[/dim]")
+    return 0

@@ -1,0 +1,152 @@
+"""Time and energy against qubit count: QPU, CPU and GPU simulation, the classical network.
+
+:func:`scaling` estimates one circuit family at several widths; :func:`crossovers` finds where
+two curves cross (log-linear interpolation between neighbouring widths); :func:`plot_scaling`
+draws both panels and marks the crossings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qml.circuit import Circuit
+from qml.estimator.report import estimate
+from qml.estimator.shots import EstimateError
+from qml.estimator.workload import Workload
+
+__all__ = ["ScalingPoint", "scaling", "crossovers", "plot_scaling", "CURVES"]
+
+CURVES = ("qpu", "cpu", "gpu", "classical")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalingPoint:
+    """One width: seconds and kWh per curve (``None`` where a curve has no value)."""
+
+    qubits: int
+    seconds: dict[str, float | None]
+    energy_kwh: dict[str, float | None]
+    fits: dict[str, bool]  # whether the simulation's memory fits the device
+
+
+def scaling(
+    family: Callable[[int], Circuit],
+    qubits: Sequence[int],
+    *,
+    target="ibm_fez",
+    workload: Workload,
+    **kwargs,
+) -> list[ScalingPoint]:
+    """Estimate ``family(n)`` (observables ``Z`` on every wire) for each ``n`` in ``qubits``.
+
+    ``kwargs`` go to :func:`~qml.estimator.estimate` (country, calibrations, watts, ...).
+    """
+    if not qubits:
+        raise EstimateError("qubits is empty: give at least one width")
+    out = []
+    for n in sorted(set(qubits)):
+        est = estimate(family(n), target=target, workload=workload, **kwargs)
+        g = est.gpu_simulation
+        out.append(
+            ScalingPoint(
+                qubits=n,
+                seconds={
+                    "qpu": est.qpu_seconds,
+                    "cpu": est.simulation.seconds,
+                    "gpu": g.seconds if g else None,
+                    "classical": est.classical.seconds,
+                },
+                energy_kwh={
+                    "qpu": est.qpu_energy_kwh,
+                    "cpu": est.simulation.energy_kwh,
+                    "gpu": g.energy_kwh if g else None,
+                    "classical": est.classical.energy_kwh,
+                },
+                fits={"cpu": est.simulation.fits, "gpu": bool(g and g.fits)},
+            )  # fmt: skip
+        )
+    return out
+
+
+def crossovers(
+    points: Sequence[ScalingPoint], a: str, b: str, *, quantity: str = "seconds"
+) -> list[float]:
+    """Widths where curve ``a`` and curve ``b`` cross (interpolated on a log scale).
+
+    Example:
+        >>> p = [ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 10.0 ** (n / 10)},
+        ...                   energy_kwh={}, fits={}) for n in (10, 20, 30)]
+        >>> crossovers(p, "qpu", "cpu")
+        [20.0]
+    """
+    found = []
+    prev = None
+    for p in points:
+        va, vb = getattr(p, quantity).get(a), getattr(p, quantity).get(b)
+        if va is None or vb is None or va <= 0 or vb <= 0:
+            prev = None
+            continue
+        d = math.log(va) - math.log(vb)
+        if prev is not None:
+            n0, d0 = prev
+            if d == 0:
+                found.append(float(p.qubits))
+            elif d0 * d < 0:
+                found.append(n0 + (p.qubits - n0) * d0 / (d0 - d))
+        prev = (p.qubits, d)
+    return found
+
+
+LABELS = {"qpu": "QPU", "cpu": "CPU simulation", "gpu": "GPU simulation",
+          "classical": "classical MLP"}  # fmt: skip
+
+
+def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str = "") -> Path:
+    """Two panels (time, energy) against qubits, log scale; crossings with the QPU marked.
+
+    Simulation points whose memory exceeds the device are drawn hollow.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:  # pragma: no cover - matplotlib comes with the experiments extra
+        raise EstimateError(
+            "plotting needs matplotlib: pip install 'qml-hybrid[experiments]'"
+        ) from e
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, quantity, unit in zip(axes, ("seconds", "energy_kwh"), ("time [s]", "energy [kWh]"),
+                                  strict=True):  # fmt: skip
+        for curve in CURVES:
+            xs = [p.qubits for p in points if getattr(p, quantity).get(curve) is not None]
+            ys = [getattr(p, quantity)[curve] for p in points if getattr(p, quantity).get(curve)
+                  is not None]  # fmt: skip
+            if not xs:
+                continue
+            (line,) = ax.plot(xs, ys, marker="o", label=LABELS[curve])
+            hollow = [(p.qubits, getattr(p, quantity)[curve]) for p in points
+                      if curve in p.fits and not p.fits[curve]
+                      and getattr(p, quantity).get(curve) is not None]  # fmt: skip
+            if hollow:
+                ax.plot(*zip(*hollow, strict=True), "o", mfc="white", color=line.get_color())
+        for other in ("cpu", "gpu", "classical"):
+            for x in crossovers(points, "qpu", other, quantity=quantity):
+                ax.axvline(x, color="grey", lw=0.8, ls=":")
+                ax.annotate(f"QPU = {LABELS[other]}\n{x:.1f} qubits", (x, ax.get_ylim()[1]),
+                            fontsize=7, ha="left", va="top", rotation=90)  # fmt: skip
+        ax.set_yscale("log")
+        ax.set_xlabel("qubits")
+        ax.set_ylabel(unit)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out

@@ -1,0 +1,408 @@
+"""What simulating a workload costs on this machine's native simulator: memory, time, energy.
+
+Memory and bytes moved come from the simulator's own cost model (:mod:`qml.sim.memory`, checked
+against measured peaks in ``tests/qml/test_memory.py``). Time is a bandwidth-and-overhead model
+
+    step_s = step_overhead_s + passes * pass_overhead_s + bytes_moved / bandwidth_bytes_per_s
+
+where ``passes = bytes_moved / (2 * state_bytes)`` counts full-state sweeps (each reads and
+writes the state). Its three constants are fitted (non-negative least squares) to training
+steps measured on the machine (:func:`calibrate`, cached per device, CPU model, threads and
+torch version), or, for a GPU this machine lacks, to the NVIDIA H200 benchmark in
+``docs/bench/h200.json`` (labelled as such).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import math
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from qml.circuit import Circuit
+from qml.estimator.host import host_key
+from qml.estimator.shots import EstimateError
+from qml.estimator.workload import Workload
+from qml.observables import Observable
+from qml.sim.memory import CostEstimate, estimate
+
+__all__ = [
+    "SimulationCalibration",
+    "SimulationCost",
+    "H200_REFERENCE",
+    "calibrate",
+    "calibration",
+    "cache_path",
+    "simulation_cost",
+    "step_cost",
+]
+
+AUTO_BACKPROP_FRACTION = 0.25  # as the torch backend: backprop while it fits this share
+
+# Calibration circuits: angle encoding + strongly entangling layers, Z on every wire.
+CALIBRATION_POINTS = ((5, 2, 4), (9, 2, 16), (13, 2, 4), (15, 2, 32), (18, 2, 4))  # (n, L, B)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationCalibration:
+    """Fitted constants of the step-time model on one device."""
+
+    device: str  # "cpu" or "cuda"
+    hardware: str  # CPU model or GPU name
+    threads: int
+    torch_version: str
+    bandwidth_bytes_per_s: float  # backprop steps and forward-only runs
+    pass_overhead_s: float
+    step_overhead_s: float
+    adjoint_bandwidth_bytes_per_s: float  # adjoint steps, fitted on their own
+    adjoint_pass_overhead_s: float
+    adjoint_step_overhead_s: float
+    memory_bytes: int  # device memory the model may fill
+    source: str  # "measured on this machine" or where the reference came from
+    created: str
+    points: tuple[tuple[int, int, int, str, float, float], ...] = field(default=())
+    # (n, layers, batch, diff_method, measured_s, fitted_s) of the runs it was fitted to
+
+    def predict(self, cost: CostEstimate) -> float:
+        """Seconds of one step whose traffic is ``cost.forward_bytes + cost.backward_bytes``."""
+        moved = cost.forward_bytes + cost.backward_bytes
+        passes = moved / (2 * cost.state_bytes)
+        if cost.diff_method == "adjoint":
+            c, o, bw = (self.adjoint_step_overhead_s, self.adjoint_pass_overhead_s,
+                        self.adjoint_bandwidth_bytes_per_s)  # fmt: skip
+        else:
+            c, o, bw = self.step_overhead_s, self.pass_overhead_s, self.bandwidth_bytes_per_s
+        return c + passes * o + moved / bw
+
+    def matches(self, device: str) -> bool:
+        """Whether this calibration was measured on ``device`` of this very machine."""
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            return False
+        key = host_key(device)
+        return (
+            self.source == "measured on this machine"
+            and key["device"] == self.device
+            and key["name"] == self.hardware
+            and key["threads"] == self.threads
+            and key["torch"] == self.torch_version
+        )
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["points"] = [list(p) for p in self.points]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SimulationCalibration:
+        d = dict(d)
+        d["points"] = tuple(tuple(p) for p in d.get("points", ()))
+        return cls(**d)
+
+
+# Fitted by ``python -m qml.estimator.simulation --fit-reference docs/bench/h200.json``
+# to the backprop and adjoint steps of n = 8..20, B = 1..256 measured on an NVIDIA H200
+# (docs/performance.md); used for "cuda" where no GPU is present to calibrate on.
+H200_REFERENCE = SimulationCalibration(
+    device="cuda",
+    hardware="NVIDIA H200",
+    threads=16,
+    torch_version="2.11.0",
+    bandwidth_bytes_per_s=8.35e11,
+    pass_overhead_s=6.89e-5,
+    step_overhead_s=1.10e-2,
+    adjoint_bandwidth_bytes_per_s=8.38e11,
+    adjoint_pass_overhead_s=1.14e-4,
+    adjoint_step_overhead_s=1.05e-2,
+    memory_bytes=141 * 10**9,  # H200: 141 GB HBM3e (NVIDIA H200 product page)
+    source="fitted to an NVIDIA H200 benchmark (docs/bench/h200.json), not this machine",
+    created="2026-11-27",
+)
+
+
+# Power of the reference GPU when it is not the machine we run on: H200 SXM "up to 700 W"
+# (vendor and reseller pages; medium confidence, docs/notes/estimator-constants.md section 5).
+H200_SXM_TDP_W = 700.0
+
+
+def cache_path(device: str) -> Path:
+    """``$QML_CACHE_DIR`` or ``$XDG_CACHE_HOME/qml`` or ``~/.cache/qml``, then
+    ``calibration-<device>.json``."""
+    root = os.environ.get("QML_CACHE_DIR")
+    if root is None:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        root = str(Path(xdg) / "qml")
+    kind = "cuda" if device.startswith("cuda") else "cpu"
+    return Path(root) / f"calibration-{kind}.json"
+
+
+def _calibration_circuit(n: int, layers: int) -> tuple[Circuit, list[Observable]]:
+    from circuits.ansatze import strongly_entangling
+    from circuits.encodings import angle
+    from qml.observables import Z
+
+    return angle(n) + strongly_entangling(n, layers=layers), [Z(q) for q in range(n)]
+
+
+def measure_step(
+    circuit: Circuit,
+    observables: Sequence[Observable],
+    *,
+    batch: int,
+    diff_method: str = "backprop",
+    device: str = "cpu",
+    repeats: int = 3,
+) -> float:
+    """Seconds of one training step (forward, loss, backward) of the native simulator: the best
+    of ``repeats`` after a warm-up (the least disturbed by other work on the machine)."""
+    from qml.nn import QuantumLayer
+
+    layer = QuantumLayer(circuit, list(observables), diff_method=diff_method, seed=0).to(device)
+    gen = torch.Generator().manual_seed(0)
+    x: torch.Tensor | None = None
+    if circuit.num_inputs:
+        x = torch.rand(batch, circuit.num_inputs, generator=gen).to(device)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+
+    def step() -> float:
+        start = time.perf_counter()
+        out = layer(x) if x is not None else layer()
+        out.pow(2).sum().backward()
+        sync()
+        return time.perf_counter() - start
+
+    step()  # warm-up: compiles tables, first-touch pages
+    return min(step() for _ in range(max(1, repeats)))
+
+
+def _fit(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Non-negative least squares of ``t = c + o * passes + moved / bw`` over
+    ``(passes, moved, t)`` rows, weighted by ``1/t`` (relative errors matter)."""
+    import numpy as np
+    from scipy.optimize import nnls
+
+    a = np.array([[1.0, p, m] for p, m, _ in rows])
+    t = np.array([r[2] for r in rows])
+    w = 1.0 / t
+    coef, _ = nnls(a * w[:, None], t * w)
+    c, o, inv_bw = (float(v) for v in coef)
+    return c, o, 1.0 / max(inv_bw, 1e-15)
+
+
+def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> SimulationCalibration:
+    """Measure training steps on ``device`` and fit the step-time model (a few seconds).
+
+    Args:
+        device: ``"cpu"`` or ``"cuda"``.
+        repeats: timed steps per point (the best counts).
+        save: write the result to :func:`cache_path` for later estimates.
+
+    Returns:
+        The fitted :class:`SimulationCalibration`.
+    """
+    from qml.sim.memory import available_bytes
+
+    measured = []
+    for n, layers, batch in CALIBRATION_POINTS:
+        circuit, obs = _calibration_circuit(n, layers)
+        for method in ("backprop", "adjoint"):
+            t = measure_step(circuit, obs, batch=batch, diff_method=method, device=device,
+                             repeats=repeats)  # fmt: skip
+            cost = step_cost(circuit, obs, batch=batch, diff_method=method)
+            measured.append(((n, layers, batch, method), cost, t))
+    key = host_key(device)
+    cal = _fitted(
+        measured,
+        device=str(key["device"]),
+        hardware=str(key["name"]),
+        threads=int(key["threads"]),  # type: ignore[call-overload]
+        torch_version=str(key["torch"]),
+        memory_bytes=int(available_bytes(torch.device(device))),
+        source="measured on this machine",
+        created=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    )
+    if save:
+        path = cache_path(device)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(cal.to_dict(), indent=2))
+        tmp.replace(path)
+    return cal
+
+
+def calibration(device: str = "cpu", *, recalibrate: bool = False) -> SimulationCalibration:
+    """The cached calibration of ``device`` on this machine, measured now if there is none
+    (or ``recalibrate``). A ``"cuda"`` request without a GPU returns :data:`H200_REFERENCE`."""
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        return H200_REFERENCE
+    path = cache_path(device)
+    if not recalibrate and path.exists():
+        try:
+            cal = SimulationCalibration.from_dict(json.loads(path.read_text()))
+        except (ValueError, TypeError):
+            cal = None  # unreadable or from another version: measure again
+        if cal is not None and cal.matches(device):
+            return cal
+    return calibrate(device)
+
+
+def step_cost(
+    circuit: Circuit,
+    observables: Sequence[Observable],
+    *,
+    batch: int,
+    diff_method: str,
+    dtype: torch.dtype = torch.complex64,
+) -> CostEstimate:
+    """Memory and traffic of one step of the native simulator (see :mod:`qml.sim.memory`)."""
+    from qml.sim.compiled import CompiledPlan
+
+    plan = CompiledPlan(circuit, list(observables))
+    method = "backprop" if diff_method == "none" else diff_method
+    cost = estimate(plan, batch=batch, dtype=dtype, diff_method=method)
+    if diff_method == "none":  # inference: the forward only
+        return CostEstimate(
+            state_bytes=cost.state_bytes, passes=cost.passes, index_bytes=cost.index_bytes,
+            forward_bytes=cost.forward_bytes, backward_bytes=0,
+            forward_peak_bytes=cost.forward_peak_bytes, step_peak_bytes=cost.forward_peak_bytes,
+            diff_method="none",
+        )  # fmt: skip
+    return cost
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationCost:
+    """Simulating a workload with qml's native simulator on one device."""
+
+    device: str
+    hardware: str
+    diff_method: str  # the simulator's method (auto resolved)
+    memory_bytes: int  # peak of one step
+    fits: bool  # whether that peak fits the device's memory
+    step_seconds: float
+    steps: int
+    seconds: float
+    power_watts: float
+    energy_kwh: float
+    energy_source: str  # how the power was obtained (see qml.estimator.power)
+    calibration: str  # where the time model's constants came from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def simulation_cost(
+    circuit: Circuit,
+    observables: Sequence[Observable],
+    workload: Workload,
+    *,
+    device: str = "cpu",
+    calibrated: SimulationCalibration | None = None,
+    watts: float | None = None,
+    dtype: torch.dtype = torch.complex64,
+) -> SimulationCost:
+    """Memory, time and energy of ``workload`` on the native simulator on ``device``.
+
+    The simulator computes exact expectations, so shots do not enter; parameter-shift and SPSA
+    workloads are simulated with the simulator's own best gradient (backprop while its peak
+    fits a quarter of the device's memory, else adjoint), as ``diff_method="auto"`` does.
+    """
+    from qml.estimator.power import device_power
+
+    cal = calibrated or calibration(device)
+    method = workload.diff_method
+    if method in ("parameter-shift", "spsa"):
+        back = step_cost(circuit, observables, batch=workload.batch, diff_method="backprop",
+                         dtype=dtype)  # fmt: skip
+        method = (
+            "backprop"
+            if back.step_peak_bytes <= AUTO_BACKPROP_FRACTION * cal.memory_bytes
+            else "adjoint"
+        )
+    cost = step_cost(circuit, observables, batch=workload.batch, diff_method=method, dtype=dtype)
+    step_s = cal.predict(cost)
+    seconds = step_s * workload.steps
+    if watts is None and not cal.matches(device) and cal.device == "cuda":
+        watts = H200_SXM_TDP_W  # the reference GPU, not one on this machine
+        note = f"NVIDIA H200 SXM TDP {H200_SXM_TDP_W:.0f} W (reference GPU; vendor pages)"
+    else:
+        note = ""
+    power = device_power(cal.device, watts=watts)
+    return SimulationCost(
+        device=cal.device,
+        hardware=cal.hardware,
+        diff_method=method,
+        memory_bytes=cost.step_peak_bytes,
+        fits=cost.step_peak_bytes <= cal.memory_bytes,
+        step_seconds=step_s,
+        steps=workload.steps,
+        seconds=seconds,
+        power_watts=power.watts,
+        energy_kwh=power.watts * seconds / 3.6e6,
+        energy_source=note or power.note,
+        calibration=cal.source,
+    )
+
+
+def fit_reference(path: str) -> SimulationCalibration:
+    """Fit the model to a ``qml bench`` JSON (backprop and adjoint steps that completed)."""
+    data = json.loads(Path(path).read_text())
+    measured = []
+    for r in data["rows"]:
+        if r["framework"] != "qml" or r["method"] not in ("backprop", "adjoint"):
+            continue
+        if r["status"] != "ok" or r.get("cold") or not r.get("step_s"):
+            continue
+        state = r["batch"] * 2 ** r["n"] * 8  # complex64
+        cost = CostEstimate(
+            state_bytes=state, passes=0, index_bytes=0, forward_bytes=r["forward_bytes"],
+            backward_bytes=r["backward_bytes"], forward_peak_bytes=0, step_peak_bytes=0,
+            diff_method=r["method"],
+        )  # fmt: skip
+        measured.append(((r["n"], r["layers"], r["batch"], r["method"]), cost, r["step_s"]))
+    if not {m[0][3] for m in measured} >= {"backprop", "adjoint"}:
+        raise EstimateError(f"{path} lacks completed backprop and adjoint steps to fit")
+    m = data["machine"]
+    return _fitted(
+        measured, device=m["device"], hardware=m.get("gpu") or m["cpu"],
+        threads=m["torch_threads"], torch_version=m["versions"]["torch"],
+        memory_bytes=H200_REFERENCE.memory_bytes, source=f"fitted to {path}",
+        created=m["created"][:10],
+    )  # fmt: skip
+
+
+def _fitted(measured, **fields) -> SimulationCalibration:
+    """Fit backprop and adjoint constants to ``[((n, L, B, method), cost, seconds), ...]``."""
+    constants = {}
+    for method in ("backprop", "adjoint"):
+        rows = []
+        for (_, _, _, m), cost, t in measured:
+            if m == method:
+                moved = cost.forward_bytes + cost.backward_bytes
+                rows.append((moved / (2 * cost.state_bytes), float(moved), t))
+        constants[method] = _fit(rows)
+    (c, o, bw), (ac, ao, abw) = constants["backprop"], constants["adjoint"]
+    cal = SimulationCalibration(
+        bandwidth_bytes_per_s=bw, pass_overhead_s=o, step_overhead_s=c,
+        adjoint_bandwidth_bytes_per_s=abw, adjoint_pass_overhead_s=ao,
+        adjoint_step_overhead_s=ac, **fields,
+    )  # fmt: skip
+    points = tuple((*key, t, cal.predict(cost)) for key, cost, t in measured)
+    return dataclasses.replace(cal, points=points)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--fit-reference":
+        print(json.dumps(fit_reference(sys.argv[2]).to_dict(), indent=2))
+    else:
+        cal = calibrate(sys.argv[1] if len(sys.argv) > 1 else "cpu", save=False)
+        print(json.dumps(cal.to_dict(), indent=2))
+        print(math.nan if not cal.points else max(p[4] / p[5] for p in cal.points))

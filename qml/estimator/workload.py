@@ -1,0 +1,249 @@
+"""A training workload, and what it asks of a circuit: evaluations, measurement settings, shots.
+
+Counting rules (one *execution* is one circuit with one binding of its parameters, run for a
+number of shots in one measurement setting):
+
+- forward of one sample: ``groups`` executions, one per qubit-wise commuting group of the
+  layer's Pauli terms (all outputs of a ``Z``-product layer share one group);
+- parameter-shift: per sample, the forward plus, for every trainable angle occurrence, its
+  shift rule's terms (2 for ``rx``-like gates, 4 for controlled rotations; Schuld et al. 2019,
+  arXiv:1811.11184; Anselmetti et al. 2021, arXiv:2107.12390), each in every group;
+- SPSA: per sample, the forward plus 2 perturbed evaluations (Spall 1992), in every group;
+- adjoint and backprop: simulators only (they read the state, which hardware cannot);
+- ``"none"``: inference, the forward only.
+
+Jobs: a training step sends its forward and its gradient circuits as two jobs (as the ``aer``
+backend does, one primitive call each); inference sends one job per batch.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+from qml.circuit import Circuit, StatePrep
+from qml.estimator.shots import EstimateError, estimate_shots
+from qml.expr import Weight
+from qml.observables import Hermitian, Observable, PauliWord
+from qml.sim.gradients import SHIFT_RULES
+
+__all__ = ["Workload", "DIFF_METHODS", "HARDWARE_DIFF_METHODS", "CircuitDemand", "demand"]
+
+DIFF_METHODS = ("parameter-shift", "spsa", "adjoint", "backprop", "none")
+HARDWARE_DIFF_METHODS = ("parameter-shift", "spsa", "none")
+SPSA_EVALUATIONS_PER_STEP = 2  # Spall 1992: two perturbed evaluations per gradient estimate
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise EstimateError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workload:
+    """What training (or inference) asks of a model.
+
+    Args:
+        samples: training samples per epoch.
+        epochs: passes over the samples.
+        batch: samples per optimiser step.
+        shots: shots per execution on hardware; or give ``precision`` instead.
+        precision: target standard error of every expectation, in (0, 1); converted to shots
+            with ``M = (sum_g sqrt(Var_g))**2 / precision**2`` (:func:`estimate_shots`).
+        diff_method: ``"parameter-shift"``, ``"spsa"``, ``"adjoint"``, ``"backprop"`` (the last
+            two on simulators only) or ``"none"`` (inference).
+        observable_groups: measurement settings per evaluation; by default the number of
+            qubit-wise commuting groups of the observables' Pauli terms.
+        differentiate_inputs: also shift input-dependent angles (a classical layer before
+            the quantum one needs their gradients).
+
+    Raises:
+        EstimateError: a zero or negative count, a precision outside (0, 1), both ``shots``
+            and ``precision``, or an unknown ``diff_method``.
+
+    Example:
+        >>> w = Workload(samples=1000, epochs=10, batch=32, shots=1000)
+        >>> w.steps
+        320
+    """
+
+    samples: int
+    epochs: int = 1
+    batch: int = 1
+    shots: int | None = None
+    precision: float | None = None
+    diff_method: str = "parameter-shift"
+    observable_groups: int | None = None
+    differentiate_inputs: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("samples", "epochs", "batch"):
+            _positive_int(name, getattr(self, name))
+        if self.shots is not None:
+            _positive_int("shots", self.shots)
+        if self.observable_groups is not None:
+            _positive_int("observable_groups", self.observable_groups)
+        if self.precision is not None:
+            p = self.precision
+            if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < p < 1:
+                raise EstimateError(f"precision must be a number in (0, 1), got {p!r}")
+            if self.shots is not None:
+                raise EstimateError(
+                    f"give shots or precision, not both (got shots={self.shots}, precision={p})"
+                )
+        if self.diff_method not in DIFF_METHODS:
+            raise EstimateError(
+                f"unknown diff_method {self.diff_method!r}; choose one of {', '.join(DIFF_METHODS)}"
+            )
+        if self.batch > self.samples:
+            raise EstimateError(f"batch {self.batch} is larger than samples {self.samples}")
+
+    @property
+    def steps(self) -> int:
+        """Optimiser steps (batches) over all epochs: ``epochs * ceil(samples / batch)``."""
+        return self.epochs * math.ceil(self.samples / self.batch)
+
+    @property
+    def evaluations(self) -> int:
+        """Samples pushed through the model: ``samples * epochs``."""
+        return self.samples * self.epochs
+
+    @property
+    def training(self) -> bool:
+        return self.diff_method != "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CircuitDemand:
+    """What one workload asks of one circuit and its observables on hardware."""
+
+    groups: int  # measurement settings per evaluation
+    circuits_per_sample: int  # evaluations per sample (forward + gradient), before groups
+    executions: int  # groups * circuits_per_sample * samples * epochs
+    shots_per_execution: int
+    total_shots: int
+    jobs: int
+    trainable_angles: int  # angle occurrences the gradient shifts
+
+
+def qubitwise_groups(observables: list[Observable]) -> int:
+    """Greedy qubit-wise commuting groups of all Pauli terms (a ``Hermitian`` is its own group).
+
+    Example:
+        >>> from qml.observables import X, Z
+        >>> qubitwise_groups([Z(0), Z(1), Z(0) @ Z(1), X(0)])
+        2
+    """
+    groups: list[dict[int, str]] = []
+    hermitians = 0
+    for obs in observables:
+        for _, term in obs.terms():
+            if isinstance(term, Hermitian):
+                hermitians += 1
+                continue
+            paulis = {w: p for w, p in term.paulis.items() if p != "I"}
+            if not paulis:
+                continue
+            for g in groups:
+                if all(g.get(w, p) == p for w, p in paulis.items()):
+                    g.update(paulis)
+                    break
+            else:
+                groups.append(dict(paulis))
+    return max(1, len(groups) + hermitians)
+
+
+def _coefficient_groups(obs: Observable) -> list[list[float]]:
+    """Coefficients of ``obs``'s terms, grouped qubit-wise (a Hermitian term counts its norm)."""
+    groups: list[tuple[dict[int, str], list[float]]] = []
+    out: list[list[float]] = []
+    for coeff, term in obs.terms():
+        if isinstance(term, Hermitian):
+            import numpy as np
+
+            out.append([coeff * float(np.abs(np.linalg.eigvalsh(term.matrix())).max())])
+            continue
+        assert isinstance(term, PauliWord)
+        paulis = {w: p for w, p in term.paulis.items() if p != "I"}
+        if not paulis:
+            continue  # the identity has no variance
+        for g, coeffs in groups:
+            if all(g.get(w, p) == p for w, p in paulis.items()):
+                g.update(paulis)
+                coeffs.append(coeff * term.coeff)
+                break
+        else:
+            groups.append((dict(paulis), [coeff * term.coeff]))
+    return out + [c for _, c in groups] or [[1.0]]
+
+
+def trainable_angles(circuit: Circuit, *, inputs: bool = False) -> tuple[int, int]:
+    """``(angle occurrences, shift-rule terms)`` of the angles a gradient must shift.
+
+    An angle is shifted when it depends on a weight (or on an input, with ``inputs=True``).
+    """
+    angles = terms = 0
+    for op in circuit.operations:
+        if isinstance(op, StatePrep):
+            if inputs:
+                raise EstimateError(
+                    "differentiate_inputs=True, but amplitude embedding has no shift rule; "
+                    "use diff_method='spsa' or differentiate_inputs=False"
+                )
+            continue
+        for p in op.params:
+            leaves = list(p.leaves())
+            if not leaves or not (
+                any(isinstance(leaf, Weight) for leaf in leaves) or (inputs and p.depends_on_inputs)
+            ):
+                continue
+            rule = SHIFT_RULES.get(op.name)
+            if rule is None:
+                raise EstimateError(f"gate {op.name!r} has a trainable angle but no shift rule")
+            angles += 1
+            terms += len(rule)
+    return angles, terms
+
+
+def demand(circuit: Circuit, observables: list[Observable], workload: Workload) -> CircuitDemand:
+    """Executions, shots and jobs ``workload`` needs of ``circuit`` on hardware.
+
+    Raises:
+        EstimateError: a simulator-only gradient method, or neither shots nor precision given.
+    """
+    if workload.diff_method not in HARDWARE_DIFF_METHODS:
+        raise EstimateError(
+            f"diff_method {workload.diff_method!r} runs only on simulators (it reads the state); "
+            f"hardware needs one of {', '.join(HARDWARE_DIFF_METHODS)}"
+        )
+    if workload.shots is None and workload.precision is None:
+        raise EstimateError("a hardware estimate needs shots or precision in the Workload")
+    groups = workload.observable_groups or qubitwise_groups(observables)
+    angles, terms = trainable_angles(circuit, inputs=workload.differentiate_inputs)
+    if workload.diff_method == "parameter-shift":
+        per_sample = 1 + terms
+    elif workload.diff_method == "spsa":
+        per_sample = 1 + SPSA_EVALUATIONS_PER_STEP
+    else:
+        per_sample = 1
+    executions = groups * per_sample * workload.evaluations
+    if workload.shots is not None:
+        shots = workload.shots
+    else:
+        assert workload.precision is not None
+        # shots for the hardest output, spread evenly over the measurement settings
+        total = max(estimate_shots(_coefficient_groups(o), error=workload.precision)
+                    for o in observables)  # fmt: skip
+        shots = math.ceil(total / groups)
+    jobs_per_step = 2 if workload.training else 1
+    return CircuitDemand(
+        groups=groups,
+        circuits_per_sample=per_sample,
+        executions=executions,
+        shots_per_execution=shots,
+        total_shots=executions * shots,
+        jobs=jobs_per_step * workload.steps,
+        trainable_angles=angles,
+    )

@@ -1,0 +1,166 @@
+"""qml.estimate: QPU, simulation and classical cost, checked against independent references."""
+
+import json
+import math
+
+import pytest
+from qiskit_ibm_runtime.fake_provider import FakeFez
+
+import qml
+from circuits import ansatze, encodings
+from qml.cli import main
+from qml.estimator import EstimateError, Workload, get_target
+from qml.estimator.classical import ClassicalCalibration, matched_mlp
+from qml.estimator.report import logical_counts
+from qml.estimator.simulation import SimulationCalibration, step_cost
+from qml.observables import Z
+
+SIM = SimulationCalibration(
+    device="cpu", hardware="test", threads=1, torch_version="0", bandwidth_bytes_per_s=1e10,
+    pass_overhead_s=1e-4, step_overhead_s=1e-3, adjoint_bandwidth_bytes_per_s=1e10,
+    adjoint_pass_overhead_s=2e-4, adjoint_step_overhead_s=1e-3, memory_bytes=2**34,
+    source="test constants", created="2026-11-27",
+)  # fmt: skip
+CLS = ClassicalCalibration(device="cpu", flops_per_s=1e9, step_overhead_s=1e-4)
+FIXED = {"simulation_calibration": SIM, "classical_calibration": CLS, "watts": 100.0}
+
+
+def _layer(n=4, layers=2):
+    circuit = encodings.angle(n) + ansatze.strongly_entangling(n, layers=layers)
+    return qml.QuantumLayer(circuit, [Z(q) for q in range(n)], seed=0)
+
+
+@pytest.fixture(scope="module")
+def fez_estimate():
+    w = Workload(samples=1000, epochs=10, batch=32, shots=1000, diff_method="parameter-shift")
+    return qml.estimate(_layer(), target="ibm_fez", workload=w, gpu=False, **FIXED)
+
+
+def test_entry_point_fields_and_qpu_time_formula(fez_estimate):
+    est = fez_estimate
+    layer = _layer()
+    res = get_target("ibm_fez").resources(layer.circuit)
+    assert (est.qubits, est.physical_qubits, est.depth, est.two_qubit_gates) == (
+        4, res.physical_qubits, res.depth, res.two_qubit_gates)  # fmt: skip
+    # 24 weight angles x 2 shift terms + the forward, one measurement group, 10,000 samples
+    assert est.executions == (1 + 2 * 24) * 1000 * 10
+    assert est.total_shots == est.executions * 1000
+    cfg = FakeFez().configuration()
+    per_shot = cfg.default_rep_delay + res.duration_s  # rep delay read independently
+    job_s = get_target("ibm_fez").profile.job_overhead_s
+    expected = est.executions * 1000 * per_shot + est.jobs * job_s
+    assert est.qpu_seconds == pytest.approx(expected, rel=1e-12)
+    assert est.jobs == 2 * 10 * math.ceil(1000 / 32)
+    assert est.qpu_energy_kwh == pytest.approx(est.qpu_power_watts * est.qpu_seconds / 3.6e6)
+    assert est.cost_usd == pytest.approx(1.60 * est.qpu_seconds)  # IBM pay-as-you-go
+    assert est.co2_kg == pytest.approx(est.qpu_energy_kwh * 481 / 1000)  # world average
+    assert "marginal" in est.marginal_energy_note
+    assert any("system_power_w" in a for a in est.assumptions)
+
+
+def test_simulation_and_classical_sides(fez_estimate):
+    est = fez_estimate
+    layer = _layer()
+    assert est.simulation.diff_method == "backprop"
+    assert est.simulation.memory_bytes == layer.estimate_cost(batch=32).step_peak_bytes
+    cost = step_cost(layer.circuit, layer.observables, batch=32, diff_method="backprop")
+    assert est.simulation.seconds == pytest.approx(SIM.predict(cost) * 320)
+    assert est.simulation.energy_kwh == pytest.approx(100.0 * est.simulation.seconds / 3.6e6)
+    mlp = matched_mlp(in_features=4, out_features=4, parameters=24)
+    params = sum(p.numel() for p in mlp.parameters())
+    assert est.classical.parameters == params
+    assert est.classical.flops == 6 * params * 1000 * 10  # 3 x 2 x params x samples x epochs
+    assert est.classical.seconds == pytest.approx(320 * 1e-4 + est.classical.flops / 1e9)
+
+
+def test_json_dict_and_table(fez_estimate):
+    d = json.loads(fez_estimate.to_json())
+    assert d["qpu_seconds"] == pytest.approx(fez_estimate.qpu_seconds)
+    assert d["simulation"]["memory_bytes"] == fez_estimate.simulation.memory_bytes
+    assert d["classical"]["flops"] == fez_estimate.classical.flops
+    assert d["workload"]["samples"] == 1000
+    text = str(fez_estimate)
+    assert "QPU ibm_fez" in text and "classical MLP" in text
+
+
+def test_country_changes_co2_only():
+    w = Workload(samples=64, batch=32, shots=100)
+    world = qml.estimate(_layer(2, 1), workload=w, gpu=False, **FIXED)
+    fra = qml.estimate(_layer(2, 1), workload=w, gpu=False, country="FRA", **FIXED)
+    assert fra.qpu_energy_kwh == world.qpu_energy_kwh
+    assert fra.co2_kg == pytest.approx(fra.qpu_energy_kwh * 56 / 1000)
+
+
+def test_circuit_with_observables_and_generic_targets():
+    c = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
+    w = Workload(samples=10, shots=100)
+    ion = qml.estimate(c, [Z(0)], target="trapped_ion", workload=w, gpu=False, **FIXED)
+    sc = qml.estimate(c, [Z(0)], target="superconducting", workload=w, gpu=False, **FIXED)
+    assert ion.technology == "trapped_ion" and sc.technology == "superconducting"
+    assert ion.executions == sc.executions == (1 + 2 * 6) * 10
+    shots_s = {e.target: e.qpu_seconds - e.jobs * get_target(e.target).profile.job_overhead_s
+               for e in (ion, sc)}  # fmt: skip
+    assert shots_s["trapped_ion"] > 100 * shots_s["superconducting"]  # 5.5 Hz against 250 us
+
+
+def test_fault_tolerant_preset_reuses_the_azure_model():
+    c = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
+    counts = logical_counts(c)
+    assert counts.rotation_count == 3 + 6  # 3 input rotations, 6 weight rotations
+    assert counts.rotation_depth == 3  # one encoding and two ansatz layers on each wire
+    w = Workload(samples=10, shots=100)
+    est = qml.estimate(c, target="qubit_gate_ns_e3", workload=w, gpu=False, **FIXED)
+    ft = qml.estimate_fault_tolerant(counts, qubit="qubit_gate_ns_e3", error_budget=1e-3)
+    assert est.fault_tolerant == ft
+    assert est.physical_qubits == ft.physical_qubits_for_algorithm
+    assert est.circuit_seconds == pytest.approx(ft.runtime_ns * 1e-9)
+    with pytest.raises(EstimateError, match="error_budget"):
+        qml.estimate(c, target="qubit_gate_ns_e3", workload=w, error_budget=1.5, **FIXED)
+
+
+def test_bad_inputs_are_named():
+    w = Workload(samples=10, shots=100)
+    with pytest.raises(EstimateError, match="unknown target 'ibm_nowhere'.*ibm_fez"):
+        qml.estimate(_layer(2, 1), target="ibm_nowhere", workload=w, **FIXED)
+    wide = encodings.angle(6) + ansatze.basic_entangler(6, layers=1)
+    with pytest.raises(EstimateError, match="6.*5|5.*6"):
+        qml.estimate(wide, target="ibm_manila", workload=w, **FIXED)
+    with pytest.raises(EstimateError, match="workload must be a qml.Workload"):
+        qml.estimate(_layer(2, 1), workload={"samples": 10}, **FIXED)
+    with pytest.raises(EstimateError, match="runs only on simulators"):
+        qml.estimate(_layer(2, 1), workload=Workload(samples=4, shots=10, diff_method="backprop"))
+    with pytest.raises(EstimateError, match="QuantumLayer or a qml.Circuit"):
+        qml.estimate("circuit.qasm", workload=w)
+
+
+def test_cli_estimate_on_a_config(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
+    cfg = tmp_path / "m.toml"
+    cfg.write_text('[model]\nqubits = 3\nlayers = 1\n[workload]\nsamples = 8\nbatch = 4\n'
+                   'shots = 50\n')  # fmt: skip
+    import qml.estimator.report as est_mod
+
+    real = est_mod.estimate
+    monkeypatch.setattr(est_mod, "estimate",
+                        lambda *a, **k: real(*a, gpu=False, **FIXED, **k))  # fmt: skip
+    assert main(["estimate", str(cfg), "--target", "ibm_torino", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["target"] == "ibm_torino" and d["qubits"] == 3
+    assert d["executions"] == (1 + 2 * 9) * 8
+    assert main(["estimate", str(cfg), "--target", "ibm_nowhere"]) == 2
+    assert "unknown target 'ibm_nowhere'" in capsys.readouterr().err
+    assert main(["estimate", "--list-targets"]) == 0
+    assert "ibm_fez" in capsys.readouterr().out.split()
+
+
+def test_scaling_plot_marks_crossovers(tmp_path):
+    from qml.estimator.scaling import crossovers, plot_scaling, scaling
+
+    w = Workload(samples=8, batch=4, shots=10)
+    family = lambda n: encodings.angle(n) + ansatze.basic_entangler(n, layers=1)  # noqa: E731
+    points = scaling(family, [2, 3, 4], workload=w, gpu=False, **FIXED)
+    assert [p.qubits for p in points] == [2, 3, 4]
+    assert all(p.seconds["qpu"] > p.seconds["cpu"] for p in points)
+    assert crossovers(points, "qpu", "cpu") == []
+    out = plot_scaling(points, tmp_path / "s.png")
+    assert out.stat().st_size > 1000

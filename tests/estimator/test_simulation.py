@@ -1,0 +1,90 @@
+"""The simulation cost model: memory from the simulator's own model, time calibrated here."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from circuits import ansatze, encodings
+from qml.estimator import simulation
+from qml.estimator.simulation import (
+    H200_REFERENCE,
+    calibrate,
+    calibration,
+    fit_reference,
+    measure_step,
+    step_cost,
+)
+from qml.observables import Z
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def one_thread():
+    """One torch thread: with ``pytest -n 2`` on two cores, two-thread kernels in two workers
+    would oversubscribe the cores and time each other's waits instead of their own work."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.timing
+def test_predicted_step_time_within_2x_of_measured(one_thread):
+    """Calibrated on this machine (angle + strongly entangling, L=2, n = 5..18), the model
+    predicts other circuits, depths, batches and widths: n = 8, 12, 16, both exact gradients."""
+    cal = calibrate(save=False)
+    families = {
+        "hardware_efficient L=3": lambda n: (
+            encodings.angle(n) + ansatze.hardware_efficient(n, layers=3)
+        ),
+        "strongly_entangling L=3": lambda n: (
+            encodings.angle(n) + ansatze.strongly_entangling(n, layers=3)
+        ),
+    }
+    ratios = {}
+    for name, family in families.items():
+        for n in (8, 12, 16):
+            circuit, obs = family(n), [Z(q) for q in range(n)]
+            for method in ("backprop", "adjoint"):
+                measured = measure_step(circuit, obs, batch=16, diff_method=method)
+                predicted = cal.predict(step_cost(circuit, obs, batch=16, diff_method=method))
+                ratios[(name, n, method)] = measured / predicted
+    off = {k: round(r, 2) for k, r in ratios.items() if not 0.5 <= r <= 2.0}
+    assert not off, f"measured / predicted outside [0.5, 2]: {off}; all: {ratios}"
+
+
+def test_calibration_is_cached_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", ((4, 1, 2), (6, 1, 4), (8, 1, 2)))
+    cal = calibrate(repeats=1)
+    saved = json.loads((tmp_path / "calibration-cpu.json").read_text())
+    assert saved["bandwidth_bytes_per_s"] == cal.bandwidth_bytes_per_s
+    monkeypatch.setattr(simulation, "calibrate", lambda *a, **k: pytest.fail("measured again"))
+    assert calibration("cpu") == cal
+
+
+def test_cuda_without_a_gpu_uses_the_h200_reference(monkeypatch):
+    monkeypatch.setattr(simulation.torch.cuda, "is_available", lambda: False)
+    assert calibration("cuda") is H200_REFERENCE
+
+
+def test_h200_reference_constants_are_the_fit_of_the_shipped_benchmark():
+    fit = fit_reference(str(ROOT / "docs" / "bench" / "h200.json"))
+    for field in ("bandwidth_bytes_per_s", "pass_overhead_s", "step_overhead_s",
+                  "adjoint_bandwidth_bytes_per_s", "adjoint_pass_overhead_s",
+                  "adjoint_step_overhead_s"):  # fmt: skip
+        assert getattr(fit, field) == pytest.approx(getattr(H200_REFERENCE, field), rel=0.01)
+    worst = max(max(p[4] / p[5], p[5] / p[4]) for p in fit.points)
+    assert worst < 2.5  # the fit itself: every measured H200 step within 2.5x
+
+
+def test_inference_moves_only_the_forward():
+    c = encodings.angle(6) + ansatze.basic_entangler(6, layers=2)
+    obs = [Z(0)]
+    fwd = step_cost(c, obs, batch=8, diff_method="none")
+    back = step_cost(c, obs, batch=8, diff_method="backprop")
+    assert fwd.backward_bytes == 0 and fwd.forward_bytes == back.forward_bytes
+    assert fwd.step_peak_bytes < back.step_peak_bytes
