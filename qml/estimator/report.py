@@ -115,9 +115,9 @@ class Estimate:
         t = Table(title=f"qml estimate: {self.target} ({self.technology})", title_justify="left")
         t.add_column("")
         t.add_column(f"QPU {self.target}", justify="right")
-        t.add_column(f"simulation {self.simulation.device}", justify="right")
+        t.add_column(f"sim {self.simulation.device}", justify="right")
         if self.gpu_simulation is not None:
-            t.add_column(f"simulation {self.gpu_simulation.hardware}", justify="right")
+            t.add_column(f"sim {self.gpu_simulation.hardware}", justify="right")
         t.add_column("classical MLP", justify="right")
         gpu = self.gpu_simulation
         c = self.classical
@@ -128,9 +128,10 @@ class Estimate:
         s = self.simulation
         row("qubits", f"{self.qubits} ({self.physical_qubits} physical)", str(self.qubits),
             str(self.qubits), f"{c.parameters} params")  # fmt: skip
-        row("work", f"{self.executions:,} executions x {self.shots_per_execution:,} shots",
-            f"{s.steps:,} steps ({s.diff_method})",
-            f"{gpu.steps:,} steps ({gpu.diff_method})" if gpu else "",
+        row("executions", f"{self.executions:,}", f"{s.steps:,} steps",
+            f"{gpu.steps:,} steps" if gpu else "", f"{c.steps:,} steps")  # fmt: skip
+        row("shots", f"{self.shots_per_execution:,} each", "exact", "exact" if gpu else "", "")
+        row("gradient", self.workload.diff_method, s.diff_method, gpu.diff_method if gpu else "",
             f"{c.flops:.3g} FLOPs")  # fmt: skip
         row("memory", "", _bytes(s.memory_bytes), _bytes(gpu.memory_bytes) if gpu else "", "")
         row("time", _seconds(self.qpu_seconds), _seconds(s.seconds),
@@ -141,8 +142,9 @@ class Estimate:
             f"{co2_kg(gpu.energy_kwh, self.grid_g_co2_per_kwh):.3g} kg" if gpu else "",
             f"{self.classical_co2_kg:.3g} kg")  # fmt: skip
         row("money", f"${self.cost_usd:,.2f}", "", "", "")
-        row("circuit", f"depth {self.depth}, {self.two_qubit_gates} 2q gates, "
-            f"fidelity {self.fidelity:.3g}", "", "", "")  # fmt: skip
+        row("depth", str(self.depth), "", "", "")
+        row("2q gates", str(self.two_qubit_gates), "", "", "")
+        row("fidelity", f"{self.fidelity:.3g}", "", "", "")
         return t
 
     def __rich__(self):

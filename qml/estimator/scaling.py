@@ -136,8 +136,9 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
         for other in ("cpu", "gpu", "classical"):
             for x in crossovers(points, "qpu", other, quantity=quantity):
                 ax.axvline(x, color="grey", lw=0.8, ls=":")
-                ax.annotate(f"QPU = {LABELS[other]}\n{x:.1f} qubits", (x, ax.get_ylim()[1]),
-                            fontsize=7, ha="left", va="top", rotation=90)  # fmt: skip
+                ax.text(x, 0.03, f" QPU = {LABELS[other]} at {x:.1f} qubits",
+                        transform=ax.get_xaxis_transform(), fontsize=7, ha="right",
+                        va="bottom", rotation=90)  # fmt: skip
         ax.set_yscale("log")
         ax.set_xlabel("qubits")
         ax.set_ylabel(unit)

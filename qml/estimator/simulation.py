@@ -67,6 +67,8 @@ class SimulationCalibration:
     memory_bytes: int  # device memory the model may fill
     source: str  # "measured on this machine" or where the reference came from
     created: str
+    measured_watts: float | None = None  # average power over the calibration, where RAPL/NVML
+    measured_by: str = ""  # ... could tell ("rapl" or "nvml")
     points: tuple[tuple[int, int, int, str, float, float], ...] = field(default=())
     # (n, layers, batch, diff_method, measured_s, fitted_s) of the runs it was fitted to
 
@@ -208,14 +210,17 @@ def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> Si
     """
     from qml.sim.memory import available_bytes
 
+    from qml.estimator.power import EnergyMeter
+
     measured = []
-    for n, layers, batch in CALIBRATION_POINTS:
-        circuit, obs = _calibration_circuit(n, layers)
-        for method in ("backprop", "adjoint"):
-            t = measure_step(circuit, obs, batch=batch, diff_method=method, device=device,
-                             repeats=repeats)  # fmt: skip
-            cost = step_cost(circuit, obs, batch=batch, diff_method=method)
-            measured.append(((n, layers, batch, method), cost, t))
+    with EnergyMeter(device) as meter:
+        for n, layers, batch in CALIBRATION_POINTS:
+            circuit, obs = _calibration_circuit(n, layers)
+            for method in ("backprop", "adjoint"):
+                t = measure_step(circuit, obs, batch=batch, diff_method=method, device=device,
+                                 repeats=repeats)  # fmt: skip
+                cost = step_cost(circuit, obs, batch=batch, diff_method=method)
+                measured.append(((n, layers, batch, method), cost, t))
     key = host_key(device)
     cal = _fitted(
         measured,
@@ -226,6 +231,8 @@ def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> Si
         memory_bytes=int(available_bytes(torch.device(device))),
         source="measured on this machine",
         created=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        measured_watts=meter.joules / meter.seconds if meter.measured else None,
+        measured_by=meter.source if meter.measured else "",
     )
     if save:
         path = cache_path(device)
@@ -333,6 +340,9 @@ def simulation_cost(
         note = f"NVIDIA H200 SXM TDP {H200_SXM_TDP_W:.0f} W (reference GPU; vendor pages)"
     else:
         note = ""
+    if watts is None and cal.measured_watts is not None and cal.matches(device):
+        watts = cal.measured_watts
+        note = f"{watts:.3g} W measured by {cal.measured_by.upper()} while calibrating"
     power = device_power(cal.device, watts=watts)
     return SimulationCost(
         device=cal.device,

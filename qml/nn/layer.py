@@ -146,6 +146,20 @@ class QuantumLayer(nn.Module):
             circuit, obs, shots=self.shots, diff_method=diff_method
         )
 
+    # -- pickling (torch.save of a whole model) -------------------------------------------------
+    def __getstate__(self) -> dict:
+        """The compiled executable holds kernels and tables; it is rebuilt on loading."""
+        state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__
+        state = dict(state)
+        state["_executable"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        self._executable = self.backend.compile(
+            self.circuit, self.observables, shots=self.shots, diff_method=self.diff_method
+        )
+
     # -- helpers -------------------------------------------------------------------------------
     @property
     def n_qubits(self) -> int:

@@ -80,7 +80,7 @@ def test_json_dict_and_table(fez_estimate):
     assert d["classical"]["flops"] == fez_estimate.classical.flops
     assert d["workload"]["samples"] == 1000
     text = str(fez_estimate)
-    assert "QPU ibm_fez" in text and "classical MLP" in text
+    assert "QPU ibm_fez" in text and "classical MLP" in text and "sim cpu" in text
 
 
 def test_country_changes_co2_only():
@@ -164,3 +164,27 @@ def test_scaling_plot_marks_crossovers(tmp_path):
     assert crossovers(points, "qpu", "cpu") == []
     out = plot_scaling(points, tmp_path / "s.png")
     assert out.stat().st_size > 1000
+
+
+def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
+    """A saved hybrid model: the quantum layer is found, and the Linear layer before it makes
+    the input angles trainable (they are shifted too)."""
+    import torch
+
+    from experiments.two_moons import build_model
+
+    path = tmp_path / "model.pt"
+    torch.save(build_model(), path)
+    import qml.estimator.report as est_mod
+
+    real = est_mod.estimate
+    monkeypatch.setattr(est_mod, "estimate",
+                        lambda *a, **k: real(*a, gpu=False, **FIXED, **k))  # fmt: skip
+    args = ["estimate", str(path), "--samples", "8", "--batch", "4", "--shots", "10", "--json"]
+    assert main(args) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["workload"]["differentiate_inputs"] is True
+    assert d["executions"] == (1 + 2 * (24 + 4)) * 8  # 24 weight and 4 input angles
+    missing = ["estimate", str(path), "--shots", "10"]
+    assert main(missing) == 2
+    assert "needs samples" in capsys.readouterr().err

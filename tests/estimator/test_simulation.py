@@ -88,3 +88,40 @@ def test_inference_moves_only_the_forward():
     back = step_cost(c, obs, batch=8, diff_method="backprop")
     assert fwd.backward_bytes == 0 and fwd.forward_bytes == back.forward_bytes
     assert fwd.step_peak_bytes < back.step_peak_bytes
+
+
+class _FakeMeter:
+    """Stands in for RAPL: 50 W over whatever the block takes."""
+
+    measured, source = True, "rapl"
+
+    def __init__(self, device):
+        self.seconds = self.joules = 0.0
+
+    def __enter__(self):
+        import time
+
+        self._t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        import time
+
+        self.seconds = time.perf_counter() - self._t
+        self.joules = 50.0 * self.seconds
+
+
+def test_power_measured_while_calibrating_prices_the_simulation(tmp_path, monkeypatch):
+    from qml.estimator import Workload, power
+    from qml.estimator.simulation import simulation_cost
+
+    monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", ((4, 1, 2), (6, 1, 4), (8, 1, 2)))
+    monkeypatch.setattr(power, "EnergyMeter", _FakeMeter)
+    cal = calibrate(repeats=1)
+    assert cal.measured_watts == pytest.approx(50.0) and cal.measured_by == "rapl"
+    c = encodings.angle(3) + ansatze.basic_entangler(3, layers=1)
+    cost = simulation_cost(c, [Z(0)], Workload(samples=8, batch=4), calibrated=cal)
+    assert cost.power_watts == pytest.approx(50.0)
+    assert "measured by RAPL" in cost.energy_source
+    assert cost.energy_kwh == pytest.approx(50.0 * cost.seconds / 3.6e6)

@@ -106,6 +106,24 @@ def test_state_dict_round_trip():
     assert set(a.state_dict()) == {"theta", "bias"}
 
 
+def test_whole_model_saves_and_loads(tmp_path):
+    """torch.save of a model holding a layer (pickled, executable rebuilt on load): same
+    outputs, same gradients, and the loaded copy keeps training."""
+    model = nn.Sequential(nn.Linear(2, 3), qml.QuantumLayer(small_circuit(), seed=1))
+    torch.save(model, tmp_path / "m.pt")
+    loaded = torch.load(tmp_path / "m.pt", weights_only=False)
+    x = torch.rand(4, 2)
+    torch.testing.assert_close(loaded(x), model(x))
+    model(x).sum().backward()
+    loaded(x).sum().backward()
+    torch.testing.assert_close(loaded[1].theta.grad, model[1].theta.grad)
+    shots = qml.QuantumLayer(small_circuit(), shots=100, diff_method="parameter-shift", seed=3)
+    torch.save(shots, tmp_path / "s.pt")
+    again = torch.load(tmp_path / "s.pt", weights_only=False)
+    assert again.shots == 100 and again.diff_method == "parameter-shift"
+    assert again(torch.rand(2, 3)).shape == (2, again.output_size)
+
+
 def test_seed_makes_initialisation_reproducible():
     a = qml.QuantumLayer(small_circuit(), seed=7)
     b = qml.QuantumLayer(small_circuit(), seed=7)
