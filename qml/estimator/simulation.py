@@ -208,9 +208,8 @@ def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> Si
     Returns:
         The fitted :class:`SimulationCalibration`.
     """
-    from qml.sim.memory import available_bytes
-
     from qml.estimator.power import EnergyMeter
+    from qml.sim.memory import available_bytes
 
     measured = []
     with EnergyMeter(device) as meter:
