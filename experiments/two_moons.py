@@ -83,14 +83,17 @@ def main() -> None:
     console.print(model[3].circuit.draw(max_width=console.width), markup=False, highlight=False)
     start = time.perf_counter()
     meter = EnergyMeter("cpu")
-    with meter, Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} steps"),
-        TextColumn("loss {task.fields[loss]:.3f}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
+    with (
+        meter,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} steps"),
+            TextColumn("loss {task.fields[loss]:.3f}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress,
+    ):
         task = progress.add_task("training", total=steps, loss=float("nan"))
         for _ in range(args.epochs):
             perm = torch.randperm(len(xt), generator=gen)

@@ -5,8 +5,12 @@ against measured peaks in ``tests/qml/test_memory.py``). Time is a bandwidth-and
 
     step_s = step_overhead_s + passes * pass_overhead_s + bytes_moved / bandwidth_bytes_per_s
 
+          + diag_angles * (state_bytes * diag_s_per_byte + diag_overhead_s)
+
 where ``passes = bytes_moved / (2 * state_bytes)`` counts full-state sweeps (each reads and
-writes the state). Its three constants are fitted (non-negative least squares) to training
+writes the state) and ``diag_angles`` the angles of diagonal gates (``rz``, ``rzz``, ``cphase``
+...): building a per-sample diagonal, and its gradient, costs a sweep per angle. The constants
+are fitted (non-negative least squares) to training
 steps measured on the machine (:func:`calibrate`, cached per device, CPU model, threads and
 torch version), or, for a GPU this machine lacks, to the NVIDIA H200 benchmark in
 ``docs/bench/h200.json`` (labelled as such).
@@ -46,8 +50,31 @@ __all__ = [
 
 AUTO_BACKPROP_FRACTION = 0.25  # as the torch backend: backprop while it fits this share
 
-# Calibration circuits: angle encoding + strongly entangling layers, Z on every wire.
-CALIBRATION_POINTS = ((5, 2, 4), (9, 2, 16), (13, 2, 4), (15, 2, 32), (18, 2, 4))  # (n, L, B)
+# Calibration circuits, Z on every wire: (family, n, layers, batch). "se": angle encoding +
+# strongly entangling layers; "iqp": IQP encoding (diagonal, per-sample) + basic entangler.
+CALIBRATION_POINTS = (
+    ("se", 5, 2, 4), ("se", 9, 2, 16), ("se", 13, 2, 4), ("se", 15, 2, 32), ("se", 18, 2, 4),
+    ("iqp", 7, 2, 8), ("iqp", 11, 2, 4), ("iqp", 14, 2, 4),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StepCost:
+    """One step: the simulator's memory and traffic model, and its diagonal-gate angles."""
+
+    memory: CostEstimate
+    diag_angles: int
+
+    @property
+    def diff_method(self) -> str:
+        return self.memory.diff_method
+
+    def features(self) -> tuple[float, float, float, float]:
+        """``(passes, bytes moved, diag_angles * state bytes, diag_angles)`` of the model."""
+        m = self.memory
+        moved = m.forward_bytes + m.backward_bytes
+        diag = float(self.diag_angles)
+        return moved / (2 * m.state_bytes), float(moved), diag * m.state_bytes, diag
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,19 +96,24 @@ class SimulationCalibration:
     created: str
     measured_watts: float | None = None  # average power over the calibration, where RAPL/NVML
     measured_by: str = ""  # ... could tell ("rapl" or "nvml")
+    diag_s_per_byte: float = 0.0  # backprop / forward
+    diag_overhead_s: float = 0.0
+    adjoint_diag_s_per_byte: float = 0.0
+    adjoint_diag_overhead_s: float = 0.0
     points: tuple[tuple[int, int, int, str, float, float], ...] = field(default=())
     # (n, layers, batch, diff_method, measured_s, fitted_s) of the runs it was fitted to
 
-    def predict(self, cost: CostEstimate) -> float:
-        """Seconds of one step whose traffic is ``cost.forward_bytes + cost.backward_bytes``."""
-        moved = cost.forward_bytes + cost.backward_bytes
-        passes = moved / (2 * cost.state_bytes)
-        if cost.diff_method == "adjoint":
+    def predict(self, step: StepCost) -> float:
+        """Seconds of one step (see :func:`step_cost`)."""
+        passes, moved, diag_bytes, diag = step.features()
+        if step.diff_method == "adjoint":
             c, o, bw = (self.adjoint_step_overhead_s, self.adjoint_pass_overhead_s,
                         self.adjoint_bandwidth_bytes_per_s)  # fmt: skip
+            d, do = self.adjoint_diag_s_per_byte, self.adjoint_diag_overhead_s
         else:
             c, o, bw = self.step_overhead_s, self.pass_overhead_s, self.bandwidth_bytes_per_s
-        return c + passes * o + moved / bw
+            d, do = self.diag_s_per_byte, self.diag_overhead_s
+        return c + passes * o + moved / bw + diag_bytes * d + diag * do
 
     def matches(self, device: str) -> bool:
         """Whether this calibration was measured on ``device`` of this very machine."""
@@ -144,12 +176,16 @@ def cache_path(device: str) -> Path:
     return Path(root) / f"calibration-{kind}.json"
 
 
-def _calibration_circuit(n: int, layers: int) -> tuple[Circuit, list[Observable]]:
-    from circuits.ansatze import strongly_entangling
-    from circuits.encodings import angle
+def _calibration_circuit(family: str, n: int, layers: int) -> tuple[Circuit, list[Observable]]:
+    from circuits.ansatze import basic_entangler, strongly_entangling
+    from circuits.encodings import angle, iqp
     from qml.observables import Z
 
-    return angle(n) + strongly_entangling(n, layers=layers), [Z(q) for q in range(n)]
+    if family == "iqp":
+        circuit = iqp(n) + basic_entangler(n, layers=layers)
+    else:
+        circuit = angle(n) + strongly_entangling(n, layers=layers)
+    return circuit, [Z(q) for q in range(n)]
 
 
 def measure_step(
@@ -183,21 +219,21 @@ def measure_step(
     return min(step() for _ in range(max(1, repeats)))
 
 
-def _fit(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
-    """Non-negative least squares of ``t = c + o * passes + moved / bw`` over
-    ``(passes, moved, t)`` rows, weighted by ``1/t`` (relative errors matter)."""
+def _fit(rows: list[tuple[float, ...]]) -> tuple[float, float, float, float, float]:
+    """Non-negative least squares of ``t = c + o*passes + moved/bw + d*diag_bytes + do*diag``
+    over ``(passes, moved, diag_bytes, diag, t)`` rows, weighted by ``1/t`` (relative errors)."""
     import numpy as np
     from scipy.optimize import nnls
 
-    a = np.array([[1.0, p, m] for p, m, _ in rows])
-    t = np.array([r[2] for r in rows])
+    a = np.array([[1.0, *r[:4]] for r in rows])
+    t = np.array([r[4] for r in rows])
     w = 1.0 / t
     coef, _ = nnls(a * w[:, None], t * w)
-    c, o, inv_bw = (float(v) for v in coef)
-    return c, o, 1.0 / max(inv_bw, 1e-15)
+    c, o, inv_bw, d, do = (float(v) for v in coef)
+    return c, o, 1.0 / max(inv_bw, 1e-15), d, do
 
 
-def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> SimulationCalibration:
+def calibrate(device: str = "cpu", *, repeats: int = 3, save: bool = True) -> SimulationCalibration:
     """Measure training steps on ``device`` and fit the step-time model (a few seconds).
 
     Args:
@@ -213,8 +249,8 @@ def calibrate(device: str = "cpu", *, repeats: int = 5, save: bool = True) -> Si
 
     measured = []
     with EnergyMeter(device) as meter:
-        for n, layers, batch in CALIBRATION_POINTS:
-            circuit, obs = _calibration_circuit(n, layers)
+        for family, n, layers, batch in CALIBRATION_POINTS:
+            circuit, obs = _calibration_circuit(family, n, layers)
             for method in ("backprop", "adjoint"):
                 t = measure_step(circuit, obs, batch=batch, diff_method=method, device=device,
                                  repeats=repeats)  # fmt: skip
@@ -265,21 +301,23 @@ def step_cost(
     batch: int,
     diff_method: str,
     dtype: torch.dtype = torch.complex64,
-) -> CostEstimate:
-    """Memory and traffic of one step of the native simulator (see :mod:`qml.sim.memory`)."""
+) -> StepCost:
+    """Memory and traffic of one step of the native simulator (see :mod:`qml.sim.memory`),
+    and the number of angles its diagonal gates take."""
     from qml.sim.compiled import CompiledPlan
 
     plan = CompiledPlan(circuit, list(observables))
     method = "backprop" if diff_method == "none" else diff_method
     cost = estimate(plan, batch=batch, dtype=dtype, diff_method=method)
     if diff_method == "none":  # inference: the forward only
-        return CostEstimate(
+        cost = CostEstimate(
             state_bytes=cost.state_bytes, passes=cost.passes, index_bytes=cost.index_bytes,
             forward_bytes=cost.forward_bytes, backward_bytes=0,
             forward_peak_bytes=cost.forward_peak_bytes, step_peak_bytes=cost.forward_peak_bytes,
             diff_method="none",
         )  # fmt: skip
-    return cost
+    diag = sum(len(ref.slots) for g in plan.schedule.groups if g.kind == "diag" for ref in g.items)
+    return StepCost(cost, diag)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -328,7 +366,7 @@ def simulation_cost(
                          dtype=dtype)  # fmt: skip
         method = (
             "backprop"
-            if back.step_peak_bytes <= AUTO_BACKPROP_FRACTION * cal.memory_bytes
+            if back.memory.step_peak_bytes <= AUTO_BACKPROP_FRACTION * cal.memory_bytes
             else "adjoint"
         )
     cost = step_cost(circuit, observables, batch=workload.batch, diff_method=method, dtype=dtype)
@@ -347,8 +385,8 @@ def simulation_cost(
         device=cal.device,
         hardware=cal.hardware,
         diff_method=method,
-        memory_bytes=cost.step_peak_bytes,
-        fits=cost.step_peak_bytes <= cal.memory_bytes,
+        memory_bytes=cost.memory.step_peak_bytes,
+        fits=cost.memory.step_peak_bytes <= cal.memory_bytes,
         step_seconds=step_s,
         steps=workload.steps,
         seconds=seconds,
@@ -374,7 +412,8 @@ def fit_reference(path: str) -> SimulationCalibration:
             backward_bytes=r["backward_bytes"], forward_peak_bytes=0, step_peak_bytes=0,
             diff_method=r["method"],
         )  # fmt: skip
-        measured.append(((r["n"], r["layers"], r["batch"], r["method"]), cost, r["step_s"]))
+        step = StepCost(cost, 0)  # the benchmark's circuits have no diagonal gates
+        measured.append(((r["n"], r["layers"], r["batch"], r["method"]), step, r["step_s"]))
     if not {m[0][3] for m in measured} >= {"backprop", "adjoint"}:
         raise EstimateError(f"{path} lacks completed backprop and adjoint steps to fit")
     m = data["machine"]
@@ -390,17 +429,14 @@ def _fitted(measured, **fields) -> SimulationCalibration:
     """Fit backprop and adjoint constants to ``[((n, L, B, method), cost, seconds), ...]``."""
     constants = {}
     for method in ("backprop", "adjoint"):
-        rows = []
-        for (_, _, _, m), cost, t in measured:
-            if m == method:
-                moved = cost.forward_bytes + cost.backward_bytes
-                rows.append((moved / (2 * cost.state_bytes), float(moved), t))
+        rows = [(*step.features(), t) for (*_, m), step, t in measured if m == method]
         constants[method] = _fit(rows)
-    (c, o, bw), (ac, ao, abw) = constants["backprop"], constants["adjoint"]
+    (c, o, bw, d, do), (ac, ao, abw, ad, ado) = constants["backprop"], constants["adjoint"]
     cal = SimulationCalibration(
-        bandwidth_bytes_per_s=bw, pass_overhead_s=o, step_overhead_s=c,
-        adjoint_bandwidth_bytes_per_s=abw, adjoint_pass_overhead_s=ao,
-        adjoint_step_overhead_s=ac, **fields,
+        bandwidth_bytes_per_s=bw, pass_overhead_s=o, step_overhead_s=c, diag_s_per_byte=d,
+        diag_overhead_s=do, adjoint_bandwidth_bytes_per_s=abw, adjoint_pass_overhead_s=ao,
+        adjoint_step_overhead_s=ac, adjoint_diag_s_per_byte=ad, adjoint_diag_overhead_s=ado,
+        **fields,
     )  # fmt: skip
     points = tuple((*key, t, cal.predict(cost)) for key, cost, t in measured)
     return dataclasses.replace(cal, points=points)

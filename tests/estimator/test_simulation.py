@@ -33,8 +33,9 @@ def one_thread():
 
 @pytest.mark.timing
 def test_predicted_step_time_within_2x_of_measured(one_thread):
-    """Calibrated on this machine (angle + strongly entangling, L=2, n = 5..18), the model
-    predicts other circuits, depths, batches and widths: n = 8, 12, 16, both exact gradients."""
+    """Calibrated on this machine (angle + strongly entangling and IQP + basic entangler, L=2,
+    n = 5..18), the model predicts other circuits, depths, batches and widths: n = 8, 12, 16,
+    both exact gradients."""
     cal = calibrate(save=False)
     families = {
         "hardware_efficient L=3": lambda n: (
@@ -42,6 +43,9 @@ def test_predicted_step_time_within_2x_of_measured(one_thread):
         ),
         "strongly_entangling L=3": lambda n: (
             encodings.angle(n) + ansatze.strongly_entangling(n, layers=3)
+        ),
+        "iqp + basic_entangler L=3": lambda n: (
+            encodings.iqp(n) + ansatze.basic_entangler(n, layers=3)
         ),
     }
     ratios = {}
@@ -58,7 +62,8 @@ def test_predicted_step_time_within_2x_of_measured(one_thread):
 
 def test_calibration_is_cached_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", ((4, 1, 2), (6, 1, 4), (8, 1, 2)))
+    points = (("se", 4, 1, 2), ("se", 6, 1, 4), ("iqp", 5, 1, 2), ("se", 8, 1, 2))
+    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", points)
     cal = calibrate(repeats=1)
     saved = json.loads((tmp_path / "calibration-cpu.json").read_text())
     assert saved["bandwidth_bytes_per_s"] == cal.bandwidth_bytes_per_s
@@ -86,8 +91,9 @@ def test_inference_moves_only_the_forward():
     obs = [Z(0)]
     fwd = step_cost(c, obs, batch=8, diff_method="none")
     back = step_cost(c, obs, batch=8, diff_method="backprop")
-    assert fwd.backward_bytes == 0 and fwd.forward_bytes == back.forward_bytes
-    assert fwd.step_peak_bytes < back.step_peak_bytes
+    assert fwd.memory.backward_bytes == 0
+    assert fwd.memory.forward_bytes == back.memory.forward_bytes
+    assert fwd.memory.step_peak_bytes < back.memory.step_peak_bytes
 
 
 class _FakeMeter:
@@ -116,7 +122,8 @@ def test_power_measured_while_calibrating_prices_the_simulation(tmp_path, monkey
     from qml.estimator.simulation import simulation_cost
 
     monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", ((4, 1, 2), (6, 1, 4), (8, 1, 2)))
+    points = (("se", 4, 1, 2), ("se", 6, 1, 4), ("iqp", 5, 1, 2), ("se", 8, 1, 2))
+    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", points)
     monkeypatch.setattr(power, "EnergyMeter", _FakeMeter)
     cal = calibrate(repeats=1)
     assert cal.measured_watts == pytest.approx(50.0) and cal.measured_by == "rapl"
