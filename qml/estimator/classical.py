@@ -36,6 +36,7 @@ __all__ = [
 # C ~ 6 N per token (forward ~2N, backward ~2x forward). For an MLP: 2P forward + 4P backward
 # per sample; activations and the optimizer update are not counted.
 TRAIN_FLOPS_PER_PARAM_PER_SAMPLE = 6
+FORWARD_FLOPS_PER_PARAM = 2  # one multiply and one add per weight (same source)
 
 # Calibration shapes (in, hidden, out, batch): one overhead-bound, two throughput-bound.
 _SHAPES = {
@@ -268,10 +269,12 @@ def classical_cost(
     device: str = "cpu",
     calibration: ClassicalCalibration | None = None,
     watts: float | None = None,
+    training: bool = True,
 ) -> ClassicalCost:
-    """Time and energy to train the parameter-matched MLP on ``device``.
+    """Time and energy to train (or, ``training=False``, run) the parameter-matched MLP.
 
-    ``flops = 6 * P * samples * epochs`` (Kaplan et al. 2020, arXiv:2001.08361, Sec. 2.1),
+    ``flops = 6 * P * samples * epochs`` (Kaplan et al. 2020, arXiv:2001.08361, Sec. 2.1;
+    ``2 * P`` per sample for inference, the forward alone),
     ``steps = epochs * ceil(samples / batch)``, ``seconds = steps * step_overhead_s + flops /
     flops_per_s`` and ``energy_kwh = watts * seconds / 3.6e6`` with ``device_power``'s watts.
 
@@ -285,6 +288,8 @@ def classical_cost(
         device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
         calibration: the device's time model; None runs :func:`calibrate_classical` (~1 s).
         watts: power override passed to :func:`~qml.estimator.power.device_power`.
+        training: False for inference (forward passes only; the step overhead is the fitted
+            training step's, an upper bound).
 
     Returns:
         A :class:`ClassicalCost`.
@@ -308,12 +313,17 @@ def classical_cost(
     n_batch = _check_int("batch", batch, 1)
     if calibration is None:
         calibration = calibrate_classical(device)
+    elif not isinstance(calibration, ClassicalCalibration):
+        raise EstimateError(
+            f"calibration must be a ClassicalCalibration, got {type(calibration).__name__}"
+        )
     elif not _same_device(calibration.device, device):
         raise EstimateError(f"calibration is for {calibration.device!r}, not device {device!r}")
     power = device_power(device, watts=watts)
     h = _matched_hidden(n_in, n_out, int(parameters))
     p = _mlp_parameters(n_in, h, n_out)
-    flops = float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * p * n_samples * n_epochs)
+    per_sample = TRAIN_FLOPS_PER_PARAM_PER_SAMPLE if training else FORWARD_FLOPS_PER_PARAM
+    flops = float(per_sample * p * n_samples * n_epochs)
     steps = n_epochs * math.ceil(n_samples / n_batch)
     seconds = steps * calibration.step_overhead_s + flops / calibration.flops_per_s
     return ClassicalCost(

@@ -57,11 +57,14 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--diff-method", choices=DIFF_METHODS)
     p.add_argument(
         "--differentiate-inputs",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="also shift input angles (a trainable layer feeds the circuit)",
+        help="also shift input angles (a trainable layer feeds the circuit); a saved model "
+        "turns this on when a module with parameters is registered before its quantum layer",
     )
     p.add_argument("--country", help="ISO alpha-3 code for the grid's CO2 intensity")
+    p.add_argument("--grams-per-kwh", type=float, help="your grid's gCO2/kWh instead")
+    p.add_argument("--watts", type=float, help="power of the simulation/classical device")
     p.add_argument("--device", help="simulation and classical device (cpu, cuda)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--plot", metavar="PNG", help="plot time and energy against --qubits")
@@ -74,25 +77,68 @@ def add_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+CONFIG_KEYS = {
+    "model": {"qubits": int, "encoding": str, "ansatz": str, "layers": int},
+    "workload": {"samples": int, "epochs": int, "batch": int, "shots": int,
+                 "precision": float, "diff_method": str, "observable_groups": int,
+                 "differentiate_inputs": bool},
+    "estimate": {"target": str, "country": str, "device": str, "grams_per_kwh": float,
+                 "watts": float},
+}  # fmt: skip
+
+
 def _config(path: Path) -> dict:
+    """The TOML config, every table and key checked against :data:`CONFIG_KEYS`."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        cfg = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise EstimateError(f"{path} is not valid TOML: {e}") from e
+    unknown = set(cfg) - set(CONFIG_KEYS)
+    if unknown:
+        raise EstimateError(f"{path}: unknown tables {sorted(unknown)}; known: {list(CONFIG_KEYS)}")
+    for table, keys in CONFIG_KEYS.items():
+        section = cfg.setdefault(table, {})
+        if not isinstance(section, dict):
+            raise EstimateError(f"{path}: {table} must be a table ([{table}]), got {section!r}")
+        for key, value in section.items():
+            if key not in keys:
+                raise EstimateError(
+                    f"{path}: unknown key {key!r} in [{table}]; known: {sorted(keys)}"
+                )
+            kind = keys[key]
+            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            if kind is float:
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok:
+                raise EstimateError(
+                    f"{path}: [{table}] {key} must be {kind.__name__}, got {value!r}"
+                )
+    return cfg
 
 
 def family_from_config(model: dict):
     """``n -> Circuit`` from a config's ``[model]`` table (encoding + ansatz by name)."""
+    import inspect
+
     from circuits import ansatze, encodings
 
+    def width_only(fn) -> bool:  # callable as fn(n)
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        return all(p.default is not inspect.Parameter.empty for p in params)
+
+    known_enc = [n for n in encodings.__all__ if width_only(getattr(encodings, n))]
+    known_ans = [
+        n for n in ansatze.__all__
+        if callable(getattr(ansatze, n))
+        and "layers" in inspect.signature(getattr(ansatze, n)).parameters
+    ]  # fmt: skip
     enc_name = model.get("encoding", "angle")
     ans_name = model.get("ansatz", "strongly_entangling")
-    enc = getattr(encodings, str(enc_name), None)
-    ans = getattr(ansatze, str(ans_name), None)
-    if not callable(enc):
-        raise EstimateError(f"unknown encoding {enc_name!r} in [model]; see circuits.encodings")
-    if not callable(ans):
-        raise EstimateError(f"unknown ansatz {ans_name!r} in [model]; see circuits.ansatze")
+    if enc_name not in known_enc:
+        raise EstimateError(f"unknown encoding {enc_name!r} in [model]; known: {known_enc}")
+    if ans_name not in known_ans:
+        raise EstimateError(f"unknown ansatz {ans_name!r} in [model]; known: {known_ans}")
+    enc, ans = getattr(encodings, enc_name), getattr(ansatze, ans_name)
     layers = model.get("layers", 2)
     return lambda n: enc(n) + ans(n, layers=layers)
 
@@ -102,7 +148,10 @@ def _saved_layer(path: Path):
 
     from qml.nn import QuantumLayer
 
-    obj = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:  # pickle, zip and import errors all mean "not a saved model here"
+        raise EstimateError(f"{path} is not a torch.save()d model: {e}") from e
     if isinstance(obj, QuantumLayer):
         return obj, False
     if isinstance(obj, torch.nn.Module):
@@ -130,8 +179,12 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console()
     if args.list_targets:
+        from qml.estimator.fault_tolerant import QUBIT_PRESETS
+
         for name in known_targets():
             print(name)
+        for name in QUBIT_PRESETS:
+            print(f"{name}  (fault-tolerant)")
         return 0
     if args.calibrate:
         from qml.estimator.report import cached_classical_calibration
@@ -152,15 +205,17 @@ def run(args: argparse.Namespace) -> int:
     cfg: dict = {"model": {}, "workload": {}, "estimate": {}}
     before = False
     if path.suffix == ".toml":
-        cfg.update(_config(path))
-        model_cfg = cfg.get("model", {})
+        cfg = _config(path)
+        model_cfg = cfg["model"]
         family = family_from_config(model_cfg)
         if "qubits" not in model_cfg:
             raise EstimateError(f"{path}: [model] needs qubits")
-        model = family(int(model_cfg["qubits"]))
-    else:
+        model = family(model_cfg["qubits"])
+    elif path.suffix in (".pt", ".pth"):
         model, before = _saved_layer(path)
         family = None
+    else:
+        raise EstimateError(f"{path}: give a .toml config or a .pt/.pth saved model")
     wl = {k: v for k, v in cfg.get("workload", {}).items()}
     unknown = set(wl) - set(WORKLOAD_FIELDS)
     if unknown:
@@ -179,8 +234,13 @@ def run(args: argparse.Namespace) -> int:
     workload = Workload(**wl)
     opts = cfg.get("estimate", {})
     target = args.target or opts.get("target", "ibm_fez")
-    kwargs = {"country": args.country or opts.get("country"),
-              "device": args.device or opts.get("device", "cpu")}  # fmt: skip
+    kwargs = {
+        "country": args.country or opts.get("country"),
+        "device": args.device or opts.get("device", "cpu"),
+        "grams_per_kwh": args.grams_per_kwh if args.grams_per_kwh is not None
+        else opts.get("grams_per_kwh"),
+        "watts": args.watts if args.watts is not None else opts.get("watts"),
+    }  # fmt: skip
     if args.plot:
         from qml.estimator.scaling import plot_scaling, scaling
 

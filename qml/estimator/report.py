@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import torch
+
 from qml.circuit import Circuit, StatePrep
 from qml.estimator.carbon import co2_kg, grid_intensity
 from qml.estimator.classical import ClassicalCost, classical_cost
@@ -28,10 +30,11 @@ from qml.estimator.fault_tolerant import (
     QUBIT_PRESETS,
     FaultTolerantEstimate,
     LogicalCounts,
+    QubitParams,
     estimate_fault_tolerant,
 )
 from qml.estimator.shots import EstimateError
-from qml.estimator.simulation import SimulationCost, simulation_cost
+from qml.estimator.simulation import SimulationCalibration, SimulationCost, simulation_cost
 from qml.estimator.targets import get_target, known_targets
 from qml.estimator.workload import Workload, demand
 from qml.observables import Observable, Z, as_observable
@@ -98,6 +101,10 @@ class Estimate:
         """Plain data (JSON-safe): every field, the nested costs as dicts."""
         d = asdict(self)
         d["simulation"]["co2_kg"] = self.simulation_co2_kg
+        if self.gpu_simulation is not None:
+            d["gpu_simulation"]["co2_kg"] = co2_kg(
+                self.gpu_simulation.energy_kwh, self.grid_g_co2_per_kwh
+            )
         d["classical"] = self.classical.to_dict()
         d["classical"]["co2_kg"] = self.classical_co2_kg
         d["assumptions"] = list(self.assumptions)
@@ -174,34 +181,46 @@ def _seconds(s: float) -> str:
     return f"{s:.3g} s"
 
 
+# Arbitrary rotations per non-Clifford angle of a gate, in a Clifford + Rz decomposition:
+# controlled rotations need 2 (e.g. Nielsen & Chuang Fig. 4.6), a controlled phase 3
+# (Rz on the control and the target and one conjugated by CNOTs), rxx/ryy/rzz and the
+# single-qubit rotations 1 (Clifford conjugation of one Rz).
+ROTATIONS_PER_ANGLE = {"crx": 2, "cry": 2, "crz": 2, "cphase": 3}
+
+
 def logical_counts(circuit: Circuit) -> LogicalCounts:
-    """Logical counts of one execution for the fault-tolerant projection: every rotation whose
-    angle is not a Clifford multiple of pi/2 counts (weights and inputs are arbitrary angles),
-    ``t``/``tdg`` are T gates, and every qubit is measured once.
+    """Logical counts of one execution for the fault-tolerant projection: every rotation angle
+    that is not a Clifford multiple of pi/2 counts (weights and inputs are arbitrary angles),
+    times :data:`ROTATIONS_PER_ANGLE`; ``t``/``tdg`` are T gates, ``ccx`` a CCZ (up to Hadamards),
+    and every qubit is measured once.
 
     Raises:
         EstimateError: an amplitude embedding (its state preparation has no rotation count here).
     """
     n = circuit.n_qubits
     layer_of = [0] * n  # rotation depth reached on each wire
-    rotations = t_count = 0
+    rotations = t_count = ccz = 0
     for op in circuit.operations:
         if isinstance(op, StatePrep):
             raise EstimateError("a fault-tolerant estimate of amplitude embedding is not modelled")
         if op.name in ("t", "tdg"):
             t_count += 1
             continue
+        if op.name == "ccx":
+            ccz += 1
+            continue
         if op.name in CLIFFORD_GATES or not op.params:
             continue
         angles = [p for p in op.params if not _clifford_angle(p)]
         if not angles:
             continue
-        rotations += len(angles)
-        top = max(layer_of[w] for w in op.wires) + len(angles)
+        count = len(angles) * ROTATIONS_PER_ANGLE.get(op.name, 1)
+        rotations += count
+        top = max(layer_of[w] for w in op.wires) + count
         for w in op.wires:
             layer_of[w] = top
     return LogicalCounts(
-        num_qubits=n, t_count=t_count, rotation_count=rotations,
+        num_qubits=n, t_count=t_count, ccz_count=ccz, rotation_count=rotations,
         rotation_depth=max(layer_of) if rotations else 0, measurement_count=n,
     )  # fmt: skip
 
@@ -310,12 +329,26 @@ def estimate(
     """
     if not isinstance(workload, Workload):
         raise EstimateError(f"workload must be a qml.Workload, got {type(workload).__name__}")
+    if not isinstance(device, str) or not (device == "cpu" or device.startswith("cuda")):
+        raise EstimateError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise EstimateError(
+            f"device={device!r}, but torch sees no CUDA GPU here; use device='cpu' (the GPU "
+            "column then shows the NVIDIA H200 reference)"
+        )
+    if simulation_calibration is not None and not isinstance(
+        simulation_calibration, SimulationCalibration
+    ):
+        raise EstimateError(
+            "simulation_calibration must be a SimulationCalibration, got "
+            f"{type(simulation_calibration).__name__}"
+        )
     circuit, obs = _model_parts(model, observables)
     grid = grid_intensity(country, grams_per_kwh=grams_per_kwh)
     need = demand(circuit, obs, workload)
 
     ft: FaultTolerantEstimate | None = None
-    if isinstance(target, str) and target in QUBIT_PRESETS:
+    if (isinstance(target, str) and target in QUBIT_PRESETS) or isinstance(target, QubitParams):
         ft = estimate_fault_tolerant(logical_counts(circuit), qubit=target,
                                      error_budget=error_budget)  # fmt: skip
         profile = get_target("superconducting").profile
@@ -330,7 +363,10 @@ def estimate(
             "fault-tolerant target: system power, price and per-shot overhead are today's "
             "superconducting figures (no fault-tolerant machine exists); T factories not counted"
         ]
-        name, technology = target, "fault-tolerant (surface code)"
+        qubit = QUBIT_PRESETS[target] if isinstance(target, str) else target
+        name = qubit.name
+        code = "Floquet code" if qubit.instruction_set == "majorana" else "surface code"
+        technology = f"fault-tolerant ({code})"
     else:
         if isinstance(target, str) and target not in known_targets():
             raise EstimateError(
@@ -360,7 +396,9 @@ def estimate(
     cls = classical_cost(
         in_features=circuit.num_inputs, out_features=len(obs), parameters=max(1, params),
         samples=workload.samples, epochs=workload.epochs, batch=workload.batch, device=device,
-        calibration=classical_calibration or cached_classical_calibration(device), watts=watts,
+        training=workload.training,
+        calibration=cached_classical_calibration(device)
+        if classical_calibration is None else classical_calibration, watts=watts,
     )  # fmt: skip
     notes = (("simulation power", sim.energy_source), ("classical power", cls.power.note))
     for what, note in notes:

@@ -17,7 +17,7 @@ from qml.estimator.report import estimate
 from qml.estimator.shots import EstimateError
 from qml.estimator.workload import Workload
 
-__all__ = ["ScalingPoint", "scaling", "crossovers", "plot_scaling", "CURVES"]
+__all__ = ["ScalingPoint", "scaling", "crossovers", "all_crossovers", "plot_scaling", "CURVES"]
 
 CURVES = ("qpu", "cpu", "gpu", "classical")
 
@@ -100,12 +100,33 @@ def crossovers(
     return found
 
 
+def all_crossovers(
+    points: Sequence[ScalingPoint], *, quantity: str = "seconds"
+) -> dict[tuple[str, str], list[float]]:
+    """:func:`crossovers` of every pair of curves that cross, ``{(a, b): [qubits, ...]}``.
+
+    Example:
+        >>> p = [ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 10.0 ** (n / 10),
+        ...                                      "classical": 1.0}, energy_kwh={}, fits={})
+        ...      for n in (10, 20, 30)]
+        >>> all_crossovers(p)
+        {('qpu', 'cpu'): [20.0]}
+    """
+    out = {}
+    for i, a in enumerate(CURVES):
+        for b in CURVES[i + 1 :]:
+            xs = crossovers(points, a, b, quantity=quantity)
+            if xs:
+                out[(a, b)] = xs
+    return out
+
+
 LABELS = {"qpu": "QPU", "cpu": "CPU simulation", "gpu": "GPU simulation",
           "classical": "classical MLP"}  # fmt: skip
 
 
 def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str = "") -> Path:
-    """Two panels (time, energy) against qubits, log scale; crossings with the QPU marked.
+    """Two panels (time, energy) against qubits, log scale; every crossing of two curves marked.
 
     Simulation points whose memory exceeds the device are drawn hollow.
     """
@@ -133,10 +154,10 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
                       and getattr(p, quantity).get(curve) is not None]  # fmt: skip
             if hollow:
                 ax.plot(*zip(*hollow, strict=True), "o", mfc="white", color=line.get_color())
-        for other in ("cpu", "gpu", "classical"):
-            for x in crossovers(points, "qpu", other, quantity=quantity):
+        for (a, b), crossings in all_crossovers(points, quantity=quantity).items():
+            for x in crossings:
                 ax.axvline(x, color="grey", lw=0.8, ls=":")
-                ax.text(x, 0.03, f" QPU = {LABELS[other]} at {x:.1f} qubits",
+                ax.text(x, 0.03, f" {LABELS[a]} = {LABELS[b]} at {x:.1f} qubits",
                         transform=ax.get_xaxis_transform(), fontsize=7, ha="right",
                         va="bottom", rotation=90)  # fmt: skip
         ax.set_yscale("log")

@@ -359,7 +359,7 @@ def simulation_cost(
     """
     from qml.estimator.power import device_power
 
-    cal = calibrated or calibration(device)
+    cal = calibration(device) if calibrated is None else calibrated
     method = workload.diff_method
     if method in ("parameter-shift", "spsa"):
         back = step_cost(circuit, observables, batch=workload.batch, diff_method="backprop",

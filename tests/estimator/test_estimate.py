@@ -1,5 +1,6 @@
 """qml.estimate: QPU, simulation and classical cost, checked against independent references."""
 
+import dataclasses
 import json
 import math
 
@@ -142,7 +143,7 @@ def test_cli_estimate_on_a_config(tmp_path, capsys, monkeypatch):
 
     real = est_mod.estimate
     monkeypatch.setattr(est_mod, "estimate",
-                        lambda *a, **k: real(*a, gpu=False, **FIXED, **k))  # fmt: skip
+                        lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED}))  # fmt: skip
     assert main(["estimate", str(cfg), "--target", "ibm_torino", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["target"] == "ibm_torino" and d["qubits"] == 3
@@ -166,6 +167,22 @@ def test_scaling_plot_marks_crossovers(tmp_path):
     assert out.stat().st_size > 1000
 
 
+def test_crossovers_between_any_two_curves():
+    from qml.estimator.scaling import ScalingPoint, all_crossovers
+
+    # cpu = 2**n / 1e3 crosses qpu = 100 where 2**n = 1e5: n = log2(1e5) = 16.61 (exact on a
+    # log scale, since both curves are log-linear); gpu = cpu / 10 crosses it at 19.93
+    points = [
+        ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 2.0**n / 1e3, "gpu": 2.0**n / 1e4,
+                                        "classical": 0.1}, energy_kwh={}, fits={})
+        for n in (10, 15, 20, 25)
+    ]  # fmt: skip
+    found = all_crossovers(points)
+    assert set(found) == {("qpu", "cpu"), ("qpu", "gpu")}
+    assert found[("qpu", "cpu")] == [pytest.approx(math.log2(1e5))]
+    assert found[("qpu", "gpu")] == [pytest.approx(math.log2(1e6))]
+
+
 def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
     """A saved hybrid model: the quantum layer is found, and the Linear layer before it makes
     the input angles trainable (they are shifted too)."""
@@ -179,7 +196,7 @@ def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
 
     real = est_mod.estimate
     monkeypatch.setattr(est_mod, "estimate",
-                        lambda *a, **k: real(*a, gpu=False, **FIXED, **k))  # fmt: skip
+                        lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED}))  # fmt: skip
     args = ["estimate", str(path), "--samples", "8", "--batch", "4", "--shots", "10", "--json"]
     assert main(args) == 0
     d = json.loads(capsys.readouterr().out)
@@ -188,3 +205,88 @@ def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
     missing = ["estimate", str(path), "--shots", "10"]
     assert main(missing) == 2
     assert "needs samples" in capsys.readouterr().err
+
+
+def test_logical_counts_of_toffolis_and_controlled_rotations():
+    c = qml.Circuit(3)
+    w = c.weights("w", 3)
+    c.ccx(0, 1, 2).crx(0, 1, w[0]).cphase(1, 2, w[1]).rz(2, w[2]).t(0).rz(0, 3.141592653589793)
+    counts = logical_counts(c)
+    assert counts.ccz_count == 1 and counts.t_count == 1
+    assert counts.rotation_count == 2 + 3 + 1  # crx: 2, cphase: 3, rz: 1; rz(pi) is Clifford
+    assert counts.rotation_depth == 6  # all on one chain: wire 1 then wire 2
+
+
+def test_custom_fault_tolerant_qubit_and_inference():
+    from qml.estimator import QUBIT_PRESETS
+
+    c = encodings.angle(2) + ansatze.basic_entangler(2, layers=1)
+    qubit = dataclasses.replace(QUBIT_PRESETS["qubit_gate_us_e3"], name="my_ions")
+    w = Workload(samples=4, shots=10, diff_method="none")
+    est = qml.estimate(c, target=qubit, workload=w, gpu=False, **FIXED)
+    assert est.target == "my_ions" and "surface code" in est.technology
+    assert est.executions == 4  # inference: the forward only
+    mlp = matched_mlp(in_features=2, out_features=2, parameters=2)
+    assert est.classical.flops == 2 * sum(p.numel() for p in mlp.parameters()) * 4
+
+
+def test_more_bad_inputs_are_named(monkeypatch):
+    w = Workload(samples=4, shots=10)
+    c = encodings.angle(2)
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    with pytest.raises(EstimateError, match="device='cuda', but torch sees no CUDA GPU"):
+        qml.estimate(c, workload=w, device="cuda", watts=300.0)
+    with pytest.raises(EstimateError, match="device must be 'cpu'"):
+        qml.estimate(c, workload=w, device="tpu")
+    with pytest.raises(EstimateError, match="simulation_calibration must be a Simul"):
+        qml.estimate(c, workload=w, simulation_calibration="x")
+    with pytest.raises(EstimateError, match="calibration must be a ClassicalCalibration"):
+        qml.estimate(c, workload=w, simulation_calibration=SIM, classical_calibration={})
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("model = 5\n", "model must be a table"),
+        ("[model]\nqubits = 'four'\n", r"\[model\] qubits must be int, got 'four'"),
+        ("[model]\nqubits = 2.7\n", "qubits must be int, got 2.7"),
+        ("[model]\nqubits = true\n", "qubits must be int, got True"),
+        ("[model]\nqubits = 3\nencodng = 'amplitude'\n", "unknown key 'encodng' in \\[model\\]"),
+        ("[model]\nqubits = 3\nencoding = 'bogus'\n", "unknown encoding 'bogus'"),
+        ("[model]\nqubits = 3\n[estimate]\ndevice = 5\n", "device must be str, got 5"),
+        ("[model]\nqubits = 3\n[workload]\nsamples = 4\ndifferentiate_inputs = 'false'\n",
+         "differentiate_inputs must be bool"),
+        ("[modle]\nqubits = 3\n", "unknown tables \\['modle'\\]"),
+    ],
+)  # fmt: skip
+def test_cli_config_mistakes_are_named(tmp_path, capsys, text, match):
+    import re
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    assert main(["estimate", str(cfg), "--shots", "10"]) == 2
+    assert re.search(match, capsys.readouterr().err)
+
+
+def test_cli_file_mistakes_are_named(tmp_path, capsys):
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a pickle")
+    assert main(["estimate", str(junk), "--samples", "4", "--shots", "10"]) == 2
+    assert "is not a torch.save()d model" in capsys.readouterr().err
+    other = tmp_path / "m.json"
+    other.write_text("{}")
+    assert main(["estimate", str(other)]) == 2
+    assert "give a .toml config or a .pt/.pth" in capsys.readouterr().err
+    assert main(["estimate", str(tmp_path / "missing.toml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["estimate", "--list-targets"]) == 0
+    assert "qubit_gate_ns_e3" in capsys.readouterr().out
+
+
+def test_to_dict_carries_gpu_co2():
+    w = Workload(samples=4, shots=10)
+    est = qml.estimate(encodings.angle(2), workload=w, **FIXED)
+    d = est.to_dict()
+    assert d["gpu_simulation"]["co2_kg"] == pytest.approx(
+        est.gpu_simulation.energy_kwh * 481 / 1000
+    )

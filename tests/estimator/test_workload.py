@@ -56,13 +56,33 @@ def test_groups_match_qiskit_qubitwise_grouping():
 
 def test_precision_converts_to_shots():
     c = _layer_circuit()
-    w = Workload(samples=10, precision=0.01)
-    need = demand(c, [Z(0)], w)
+    need = demand(c, [Z(0)], Workload(samples=10, precision=0.01))
     assert need.shots_per_execution == 10_000  # Var(Z) <= 1: 1 / 0.01**2
-    h = 0.5 * X(0) + 0.5 * Z(0)  # two groups of one term: (0.5 + 0.5)**2 / eps**2 shots over 2
-    need = demand(c, [h], Workload(samples=10, precision=0.01))
-    assert need.groups == 2
-    assert need.shots_per_execution == math.ceil(qml.estimate_shots([[0.5], [0.5]], error=0.01) / 2)
+    # two outputs on the same wire in different bases: each needs its own 1 / eps**2
+    need = demand(c, [Z(0), X(0)], Workload(samples=10, precision=0.01))
+    assert need.groups == 2 and need.shots_per_execution == 10_000
+
+
+@pytest.mark.parametrize("cx, cz", [(0.9, 0.1), (0.5, 0.5), (-0.32707061, 0.18121046)])
+def test_precision_allocation_meets_the_target_and_sums_to_estimate_shots(cx, cz):
+    """The optimal split of estimate_shots' total over the groups; with every group getting the
+    largest share, the estimate's standard error is at most the target."""
+    eps = 0.01
+    h = cx * X(0) + cz * Z(0)
+    shots = demand(_layer_circuit(), [h], Workload(samples=1, precision=eps)).shots_per_execution
+    total = qml.estimate_shots([[cx], [cz]], error=eps)
+    big, small = sorted([abs(cx), abs(cz)], reverse=True)
+    assert shots == pytest.approx(total * big / (big + small), abs=1)
+    std_error = math.sqrt(cx**2 / shots + cz**2 / shots)
+    assert std_error <= eps * (1 + 1e-9)
+
+
+def test_zero_variance_needs_no_shots_and_overriding_groups_keeps_precision():
+    c = _layer_circuit()
+    assert demand(c, [qml.I(0)], Workload(samples=1, precision=0.01)).shots_per_execution == 1
+    w = Workload(samples=1, precision=0.01, observable_groups=10)
+    need = demand(c, [Z(0)], w)
+    assert need.groups == 10 and need.shots_per_execution == 10_000
 
 
 def test_steps_jobs_and_totals():
@@ -88,11 +108,21 @@ def test_steps_jobs_and_totals():
         ({"samples": 10, "shots": 5, "precision": 0.1}, "not both"),
         ({"samples": 10, "diff_method": "magic"}, "unknown diff_method 'magic'"),
         ({"samples": 10, "batch": 20}, "batch 20 is larger than samples 10"),
+        ({"samples": 10, "differentiate_inputs": "false"}, "must be True or False, got 'false'"),
     ],
 )
 def test_bad_workloads_name_the_value(kwargs, match):
     with pytest.raises(EstimateError, match=match):
         Workload(**kwargs)
+
+
+def test_amplitude_embedding_counts_with_spsa_but_not_with_input_shifts():
+    c = encodings.amplitude(3) + ansatze.basic_entangler(3, layers=1)
+    spsa = Workload(samples=2, shots=10, diff_method="spsa", differentiate_inputs=True)
+    assert demand(c, [Z(0)], spsa).executions == 3 * 2
+    shift = Workload(samples=2, shots=10, differentiate_inputs=True)
+    with pytest.raises(EstimateError, match="amplitude embedding has no shift rule"):
+        demand(c, [Z(0)], shift)
 
 
 def test_hardware_needs_a_hardware_gradient_and_shots():
