@@ -168,7 +168,12 @@ class _Shift(torch.autograd.Function):
         shared_rules, sample_rules = ctx.rules
         batch = sample.shape[0]
         jobs = []  # (is_shared, slot, shift, coefficient)
+        # angles nothing asks a gradient of (inputs without requires_grad, frozen weights)
+        # are not shifted: their circuits would be run for nothing
+        wanted = {True: ctx.needs_input_grad[0], False: ctx.needs_input_grad[1]}
         for is_shared, rules in ((True, shared_rules), (False, sample_rules)):
+            if not wanted[is_shared]:
+                continue
             for slot, terms in enumerate(rules):
                 if terms is None:
                     continue

@@ -26,9 +26,12 @@ def test_one_execution_per_forward_and_bounded_shift_steps():
     assert (aer.stats.calls, aer.stats.circuits) == (1, 8)
     aer.stats.reset()
     aer(x).sum().backward()
-    slots = 3 + 6
     assert aer.stats.calls == 2  # the forward, then every shifted circuit in one execution
-    assert aer.stats.circuits == 8 + 2 * slots * 8
+    assert aer.stats.circuits == 8 + 2 * 6 * 8  # the 6 weight angles: x asks no gradient
+    aer.stats.reset()
+    aer(x.requires_grad_()).sum().backward()
+    assert aer.stats.calls == 2
+    assert aer.stats.circuits == 8 + 2 * (3 + 6) * 8  # input angles shifted too
 
 
 def test_noise_shrinks_z_of_a_deep_identity():

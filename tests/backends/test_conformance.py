@@ -119,12 +119,15 @@ def test_shots_within_five_sigma_on_pennylane():
 def test_parameter_shift_packs_every_shift_into_few_executions():
     c = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
     layer = qml.QuantumLayer(c, backend="pennylane:default.qubit", diff_method="parameter-shift")
-    x = torch.rand(4, 3)
+    x = torch.rand(4, 3, requires_grad=True)
     layer.stats.reset()
     layer(x).sum().backward()
     slots = 3 + 6  # encoding angles (per sample) + weights
     assert layer.stats.calls == 2  # one forward, one packed backward
     assert layer.stats.circuits == 4 + 2 * slots * 4  # forward rows + two shifts per slot/sample
+    layer.stats.reset()
+    layer(x.detach()).sum().backward()  # no input gradient: only the 6 weight angles shift
+    assert layer.stats.circuits == 4 + 2 * 6 * 4
 
 
 def test_bad_backends_raise_at_construction():

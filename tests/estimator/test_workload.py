@@ -17,24 +17,27 @@ def _layer_circuit(n=3, layers=1):
     return encodings.angle(n) + ansatze.strongly_entangling(n, layers=layers)
 
 
-@pytest.mark.parametrize("diff_method, per_sample", [("parameter-shift", None), ("spsa", 3)])
-def test_circuits_per_sample_match_what_a_shot_based_step_runs(diff_method, per_sample):
-    """The torch backend with shots runs exactly the circuits the estimator counts (it shifts
-    input angles too, so the inputs ask for gradients here)."""
-    circuit = _layer_circuit()
+@pytest.mark.parametrize(
+    "diff_method, inputs, per_sample",
+    [("parameter-shift", True, 1 + 2 * 12), ("parameter-shift", False, 1 + 2 * 9),
+     ("spsa", True, 3), ("spsa", False, 3)],
+)  # fmt: skip
+def test_circuits_per_sample_match_what_a_shot_based_step_runs(diff_method, inputs, per_sample):
+    """The torch backend with shots runs exactly the circuits the estimator counts: the input
+    angles are shifted only when the inputs ask for gradients."""
+    circuit = _layer_circuit()  # 3 input angles, 9 weight angles
     n = circuit.n_qubits
     layer = qml.QuantumLayer(circuit, [Z(q) for q in range(n)], shots=100,
                              diff_method=diff_method, seed=0)  # fmt: skip
     batch = 5
-    layer(torch.rand(batch, n, requires_grad=True)).sum().backward()
+    layer(torch.rand(batch, n, requires_grad=inputs)).sum().backward()
     w = Workload(samples=batch, batch=batch, shots=100, diff_method=diff_method,
-                 differentiate_inputs=True)  # fmt: skip
+                 differentiate_inputs=inputs)  # fmt: skip
     need = demand(circuit, list(layer.observables), w)
     assert need.groups == 1
     assert need.executions == layer.stats.circuits
     assert need.total_shots == layer.stats.shots
-    if per_sample is not None:
-        assert need.circuits_per_sample == per_sample
+    assert need.circuits_per_sample == per_sample
 
 
 def test_shift_terms_count_angles_and_rules():

@@ -62,6 +62,32 @@ def test_adjoint_through_amplitude_embedding_and_diagonals():
         gradients(c, obs, x, w, g, "parameter-shift")
 
 
+def test_parameter_shift_shifts_only_what_asks_for_a_gradient():
+    """Inputs without requires_grad, or frozen weights: their angles are not shifted, and the
+    gradients that are asked for still equal backprop's (amplitude-embedded inputs too)."""
+    c = encodings.amplitude(3) + ansatze.strongly_entangling(3, layers=1)
+    obs = [qml.Z(0), qml.X(1)]
+    x = torch.rand(2, 8, dtype=torch.float64) + 0.1
+    layers = {m: qml.QuantumLayer(c, obs, dtype=torch.complex128, diff_method=m, seed=3)
+              for m in ("backprop", "parameter-shift")}  # fmt: skip
+    for layer in layers.values():
+        layer(x).sum().backward()  # x asks no gradient: no rule needed for the amplitudes
+    torch.testing.assert_close(layers["parameter-shift"].theta.grad, layers["backprop"].theta.grad,
+                               atol=1e-8, rtol=0)  # fmt: skip
+    c2 = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
+    grads = {}
+    for m in ("backprop", "parameter-shift"):
+        layer = qml.QuantumLayer(c2, obs, dtype=torch.complex128, diff_method=m, seed=3)
+        layer.requires_grad_(False)  # frozen weights
+        xi = torch.rand(4, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+        xi.requires_grad_(True)
+        layer(xi).sum().backward()
+        grads[m] = xi.grad
+        if m == "parameter-shift":
+            assert layer.stats.circuits == 4 + 2 * 3 * 4  # forward + the 3 input angles
+    torch.testing.assert_close(grads["parameter-shift"], grads["backprop"], atol=1e-8, rtol=0)
+
+
 def test_spsa_is_unbiased():
     c = encodings.angle(2) + ansatze.strongly_entangling(2, layers=1)
     obs = [qml.Z(0), qml.Z(1)]
