@@ -369,8 +369,12 @@ def estimate(
         technology = f"fault-tolerant ({code})"
     else:
         if isinstance(target, str) and target not in known_targets():
+            import difflib
+
+            close = difflib.get_close_matches(target, [*known_targets(), *QUBIT_PRESETS], n=3)
+            hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
             raise EstimateError(
-                f"unknown target {target!r}; known: {', '.join(known_targets())}, "
+                f"unknown target {target!r}{hint}; known: {', '.join(known_targets())}, "
                 f"or a fault-tolerant preset: {', '.join(QUBIT_PRESETS)}"
             )
         tgt = get_target(target)
