@@ -146,28 +146,14 @@ def family_from_config(model: dict):
 def _saved_layer(path: Path):
     import torch
 
-    from qml.nn import QuantumLayer
-
     try:
         obj = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as e:  # pickle, zip and import errors all mean "not a saved model here"
         raise EstimateError(f"{path} is not a torch.save()d model: {e}") from e
-    if isinstance(obj, QuantumLayer):
-        return obj, False
     if isinstance(obj, torch.nn.Module):
-        layers = [m for m in obj.modules() if isinstance(m, QuantumLayer)]
-        if len(layers) != 1:
-            raise EstimateError(f"{path} holds {len(layers)} QuantumLayers; estimate needs one")
-        # parameters before the quantum layer need gradients of its inputs
-        before = False
-        for m in obj.modules():
-            if m is layers[0]:
-                break
-            if not isinstance(m, QuantumLayer) and any(
-                p.requires_grad for p in m.parameters(recurse=False)
-            ):
-                before = True
-        return layers[0], before
+        from qml.estimator.report import find_quantum_layer
+
+        return find_quantum_layer(obj)
     raise EstimateError(f"{path} holds a {type(obj).__name__}, not a QuantumLayer or nn.Module")
 
 

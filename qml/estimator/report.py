@@ -39,7 +39,13 @@ from qml.estimator.targets import get_target, known_targets
 from qml.estimator.workload import Workload, demand
 from qml.observables import Observable, Z, as_observable
 
-__all__ = ["Estimate", "estimate", "logical_counts", "cached_classical_calibration"]
+__all__ = [
+    "Estimate",
+    "estimate",
+    "logical_counts",
+    "cached_classical_calibration",
+    "find_quantum_layer",
+]
 
 MARGINAL_NOTE = (
     "attributional: whole-system power x QPU time. The marginal energy of this workload is "
@@ -259,9 +265,38 @@ def cached_classical_calibration(device: str = "cpu", *, recalibrate: bool = Fal
     return cal
 
 
+def find_quantum_layer(module: torch.nn.Module):
+    """``(layer, trainable_before)``: the one :class:`~qml.QuantumLayer` inside ``module``, and
+    whether a module with trainable parameters is registered before it (registration order
+    stands in for the order of the forward pass; its inputs then need gradients).
+
+    Raises:
+        EstimateError: no quantum layer, or more than one.
+    """
+    from qml.nn import QuantumLayer
+
+    if isinstance(module, QuantumLayer):
+        return module, False
+    layers = [m for m in module.modules() if isinstance(m, QuantumLayer)]
+    if len(layers) != 1:
+        raise EstimateError(
+            f"{type(module).__name__} holds {len(layers)} QuantumLayers; estimate needs one "
+            "(estimate each layer on its own)"
+        )
+    before = False
+    for m in module.modules():
+        if m is layers[0]:
+            break
+        if any(p.requires_grad for p in m.parameters(recurse=False)):
+            before = True
+    return layers[0], before
+
+
 def _model_parts(model, observables) -> tuple[Circuit, list[Observable]]:
     from qml.nn import QuantumLayer
 
+    if isinstance(model, torch.nn.Module) and not isinstance(model, QuantumLayer):
+        model = find_quantum_layer(model)[0]
     if isinstance(model, QuantumLayer):
         if observables is not None:
             raise EstimateError("a QuantumLayer brings its own observables; drop observables=")
@@ -278,7 +313,8 @@ def _model_parts(model, observables) -> tuple[Circuit, list[Observable]]:
             o.validate(model.n_qubits)
         return model, obs
     raise EstimateError(
-        f"estimate needs a qml.QuantumLayer or a qml.Circuit, got {type(model).__name__}"
+        f"estimate needs a qml.QuantumLayer (or a module holding one) or a qml.Circuit, got "
+        f"{type(model).__name__}"
     )
 
 
@@ -344,6 +380,13 @@ def estimate(
             f"{type(simulation_calibration).__name__}"
         )
     circuit, obs = _model_parts(model, observables)
+    notes = []
+    if isinstance(model, torch.nn.Module) and find_quantum_layer(model)[1]:
+        if not workload.differentiate_inputs:
+            notes.append(
+                "a trainable module comes before the quantum layer, but the workload does not "
+                "shift input angles: pass Workload(differentiate_inputs=True) to count them"
+            )
     grid = grid_intensity(country, grams_per_kwh=grams_per_kwh)
     need = demand(circuit, obs, workload)
 
@@ -404,10 +447,11 @@ def estimate(
         calibration=cached_classical_calibration(device)
         if classical_calibration is None else classical_calibration, watts=watts,
     )  # fmt: skip
-    notes = (("simulation power", sim.energy_source), ("classical power", cls.power.note))
-    for what, note in notes:
+    powers = (("simulation power", sim.energy_source), ("classical power", cls.power.note))
+    for what, note in powers:
         if "assum" in note:
             assumptions.append(f"{what}: {note}")
+    assumptions.extend(notes)
     return Estimate(
         target=name,
         technology=technology,

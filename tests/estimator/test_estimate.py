@@ -130,7 +130,7 @@ def test_bad_inputs_are_named():
         qml.estimate(_layer(2, 1), workload={"samples": 10}, **FIXED)
     with pytest.raises(EstimateError, match="runs only on simulators"):
         qml.estimate(_layer(2, 1), workload=Workload(samples=4, shots=10, diff_method="backprop"))
-    with pytest.raises(EstimateError, match="QuantumLayer or a qml.Circuit"):
+    with pytest.raises(EstimateError, match="QuantumLayer .or a module holding one. or a qml.Circuit"):
         qml.estimate("circuit.qasm", workload=w)
 
 
@@ -290,3 +290,24 @@ def test_to_dict_carries_gpu_co2():
     assert d["gpu_simulation"]["co2_kg"] == pytest.approx(
         est.gpu_simulation.energy_kwh * 481 / 1000
     )
+
+
+def test_a_module_holding_one_layer_is_estimated_and_warns_about_input_shifts():
+    from torch import nn
+
+    from experiments.two_moons import build_model
+
+    model = build_model()
+    w = Workload(samples=4, shots=10)
+    est = qml.estimate(model, workload=w, gpu=False, **FIXED)
+    assert est.executions == (1 + 2 * 24) * 4
+    assert any("differentiate_inputs=True" in a for a in est.assumptions)
+    w_in = Workload(samples=4, shots=10, differentiate_inputs=True)
+    est = qml.estimate(model, workload=w_in, gpu=False, **FIXED)
+    assert est.executions == (1 + 2 * (24 + 4)) * 4
+    assert not any("differentiate_inputs=True" in a for a in est.assumptions)
+    two = nn.Sequential(_layer(2, 1), nn.Linear(2, 2), _layer(2, 1))
+    with pytest.raises(EstimateError, match="holds 2 QuantumLayers"):
+        qml.estimate(two, workload=w)
+    with pytest.raises(EstimateError, match="holds 0 QuantumLayers"):
+        qml.estimate(nn.Linear(2, 2), workload=w)
