@@ -120,6 +120,7 @@ def main() -> None:
                                 differentiate_inputs=True)  # fmt: skip
         est = qml.estimate(model[3], target=args.target, workload=workload)
         console.print(est.table())
+        console.print(f"[bold]{est.verdict()}[/]")
         for note in est.assumptions:
             console.print(f"[dim]assumption: {note}[/]")
 

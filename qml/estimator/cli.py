@@ -242,6 +242,7 @@ def run(args: argparse.Namespace) -> int:
         print(est.to_json())
     else:
         console.print(est.table())
+        console.print(f"[bold]{est.verdict()}[/bold]")
         for a in est.assumptions:
             console.print(f"[dim]assumption: {a}[/dim]")
         console.print(f"[dim]energy: {est.marginal_energy_note}[/dim]")

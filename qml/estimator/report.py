@@ -103,6 +103,34 @@ class Estimate:
     def classical_co2_kg(self) -> float:
         return co2_kg(self.classical.energy_kwh, self.grid_g_co2_per_kwh)
 
+    def ratios(self) -> dict[str, dict[str, float]]:
+        """QPU over each alternative, ``{"time"|"energy": {"cpu"|"gpu"|"classical": ratio}}``:
+        above 1 the QPU costs more. (CO2 follows energy: one grid for all.)"""
+        alternatives = {"cpu": self.simulation, "classical": self.classical}
+        if self.gpu_simulation is not None:
+            alternatives["gpu"] = self.gpu_simulation
+        out: dict[str, dict[str, float]] = {"time": {}, "energy": {}}
+        for name, alt in alternatives.items():
+            out["time"][name] = self.qpu_seconds / alt.seconds if alt.seconds else math.inf
+            out["energy"][name] = (
+                self.qpu_energy_kwh / alt.energy_kwh if alt.energy_kwh else math.inf
+            )
+        return out
+
+    def verdict(self) -> str:
+        """One sentence: how the QPU compares with simulating the same work on this machine.
+
+        Example: ``"on ibm_fez this training takes 2.5e+05x the time and 3.1e+08x the energy
+        of simulating it on cpu, and 1.2e+06x the time of a parameter-matched MLP"``.
+        """
+        r = self.ratios()
+        work = "training" if self.workload.training else "inference"
+        return (
+            f"on {self.target} this {work} takes {r['time']['cpu']:.2g}x the time and "
+            f"{r['energy']['cpu']:.2g}x the energy of simulating it on {self.simulation.device}, "
+            f"and {r['time']['classical']:.2g}x the time of a parameter-matched MLP"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-safe): every field, the nested costs as dicts."""
         d = asdict(self)
@@ -114,6 +142,7 @@ class Estimate:
         d["classical"] = self.classical.to_dict()
         d["classical"]["co2_kg"] = self.classical_co2_kg
         d["assumptions"] = list(self.assumptions)
+        d["ratios"] = self.ratios()
         return d
 
     def to_json(self, **kwargs: Any) -> str:

@@ -80,6 +80,15 @@ def test_json_dict_and_table(fez_estimate):
     assert d["simulation"]["memory_bytes"] == fez_estimate.simulation.memory_bytes
     assert d["classical"]["flops"] == fez_estimate.classical.flops
     assert d["workload"]["samples"] == 1000
+    r = fez_estimate.ratios()
+    assert r["time"]["cpu"] == pytest.approx(
+        fez_estimate.qpu_seconds / fez_estimate.simulation.seconds
+    )
+    assert r["energy"]["classical"] == pytest.approx(
+        fez_estimate.qpu_energy_kwh / fez_estimate.classical.energy_kwh
+    )
+    assert d["ratios"]["time"]["cpu"] == pytest.approx(r["time"]["cpu"])
+    assert f"{r['time']['cpu']:.2g}x the time" in fez_estimate.verdict()
     text = str(fez_estimate)
     assert "QPU ibm_fez" in text and "classical MLP" in text and "sim cpu" in text
 
@@ -130,7 +139,7 @@ def test_bad_inputs_are_named():
         qml.estimate(_layer(2, 1), workload={"samples": 10}, **FIXED)
     with pytest.raises(EstimateError, match="runs only on simulators"):
         qml.estimate(_layer(2, 1), workload=Workload(samples=4, shots=10, diff_method="backprop"))
-    with pytest.raises(EstimateError, match="QuantumLayer .or a module holding one. or a qml.Circuit"):
+    with pytest.raises(EstimateError, match="or a module holding one. or a qml.Circuit"):
         qml.estimate("circuit.qasm", workload=w)
 
 
