@@ -106,7 +106,10 @@ class Estimate:
     def ratios(self) -> dict[str, dict[str, float]]:
         """QPU over each alternative, ``{"time"|"energy": {"cpu"|"gpu"|"classical": ratio}}``:
         above 1 the QPU costs more. (CO2 follows energy: one grid for all.)"""
-        alternatives = {"cpu": self.simulation, "classical": self.classical}
+        alternatives: dict[str, SimulationCost | ClassicalCost] = {
+            "cpu": self.simulation,
+            "classical": self.classical,
+        }
         if self.gpu_simulation is not None:
             alternatives["gpu"] = self.gpu_simulation
         out: dict[str, dict[str, float]] = {"time": {}, "energy": {}}
