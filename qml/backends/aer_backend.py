@@ -38,6 +38,7 @@ from qml.errors import BackendError
 from qml.interop.bitorder import to_sparse_pauli_op
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
+from qml.sim.gradients import mask_rules
 from qml.sim.schedule import build_schedule
 
 __all__ = ["AerBackend", "AerExecutable", "fake_backend_names"]
@@ -257,7 +258,8 @@ class AerExecutable:
         self._generator = generator
         shared, sample = self.program.evaluate(inputs, weights, batch=batch,
                                                real=torch.float64, device=cpu)  # fmt: skip
-        out = differentiable_rows(self._evaluate, shared, sample, rules=self.rules,
+        rules = mask_rules(self.rules, self.program.wanted(inputs, weights))
+        out = differentiable_rows(self._evaluate, shared, sample, rules=rules,
                                   diff_method=self.diff_method, grad=grad, generator=generator,
                                   spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
         return out.to(device=device, dtype=real)

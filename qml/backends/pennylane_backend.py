@@ -28,6 +28,7 @@ from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
+from qml.sim.gradients import mask_rules
 from qml.sim.measure import sample_bits
 from qml.sim.schedule import build_schedule
 
@@ -134,7 +135,8 @@ class PennyLaneExecutable:
             return self._stack(out, batch).to(real)
         shared, sample = self.program.evaluate(inputs, weights, batch=batch, real=torch.float64,
                                                device=torch.device("cpu"))  # fmt: skip
-        out = differentiable_rows(self._evaluate, shared, sample, rules=self.rules,
+        rules = mask_rules(self.rules, self.program.wanted(inputs, weights))
+        out = differentiable_rows(self._evaluate, shared, sample, rules=rules,
                                   diff_method=method, grad=grad, generator=generator,
                                   spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
         return out.to(real)

@@ -18,7 +18,7 @@ from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
 from qml.observables import Observable
 from qml.sim.compiled import CompiledPlan
-from qml.sim.gradients import adjoint_expvals, shift_expvals, spsa_expvals
+from qml.sim.gradients import adjoint_expvals, mask_rules, shift_expvals, spsa_expvals
 from qml.sim.measure import probabilities, sample_bits
 from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, check_budget, estimate
 from qml.sim.plan import Plan
@@ -95,7 +95,8 @@ class TorchExecutable:
         if method == "parameter-shift" and grad:
             self._check_shiftable(inputs)
             row = 2**plan.n * torch.empty((), dtype=dtype).element_size()
-            return shift_expvals(shared, sample, evaluate, self.rules, row_bytes=row)
+            rules = mask_rules(self.rules, plan.program.wanted(inputs, weights))
+            return shift_expvals(shared, sample, evaluate, rules, row_bytes=row)
         if method == "spsa" and grad:
             self._check_shiftable(inputs)
             return spsa_expvals(shared, sample, evaluate, eps=SPSA_EPS, generator=generator)

@@ -219,6 +219,11 @@ def trainable_angles(circuit: Circuit, *, inputs: bool = False) -> tuple[int, in
     angles = terms = 0
     for op in circuit.operations:
         if isinstance(op, StatePrep):
+            if any(isinstance(leaf, Weight) for p in op.params for leaf in p.leaves()):
+                raise EstimateError(
+                    "amplitude-embedded features depend on weights: parameter-shift has no rule "
+                    "for them; use diff_method='spsa'"
+                )
             if inputs:
                 raise EstimateError(
                     "differentiate_inputs=True, but amplitude embedding has no shift rule; "

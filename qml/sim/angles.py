@@ -83,6 +83,11 @@ class AngleProgram:
                 shared.append(e)
         self.n_shared = len(shared)
         self.n_per_sample = len(per_sample)
+        # per slot, what it depends on: "inputs" and/or weight names
+        self._deps = {
+            False: [_deps(e) for e in shared],
+            True: [_deps(e) for e in per_sample],
+        }
         self._shared = self._split(shared, inputs=False)
         self._per_sample = self._split(per_sample, inputs=True)
 
@@ -149,6 +154,19 @@ class AngleProgram:
                                real=real, device=device)  # fmt: skip
         return shared, per_sample
 
+    def wanted(
+        self, inputs: torch.Tensor | None, weights: Mapping[str, torch.Tensor]
+    ) -> tuple[list[bool], list[bool]]:
+        """Per slot, whether a gradient is asked of it: it uses an input that requires grad,
+        or a weight that does. ``(shared (A_s,), per_sample (A_p,))`` lists of bools."""
+        live = {name for name, w in weights.items() if w.requires_grad}
+        if inputs is not None and inputs.requires_grad:
+            live.add(_INPUTS)
+        return (
+            [bool(d & live) for d in self._deps[False]],
+            [bool(d & live) for d in self._deps[True]],
+        )
+
     def _input_sizes(self, x: torch.Tensor) -> list[int]:
         offsets = list(self.input_offsets.values()) + [x.shape[1]]
         return [offsets[i + 1] - offsets[i] for i in range(len(offsets) - 1)]
@@ -177,6 +195,13 @@ class AngleProgram:
         if not part["identity_order"]:
             out = out.index_select(-1, part["inverse"].to(device))
         return out
+
+
+_INPUTS = "\x00inputs"  # stands for every input (inputs are one tensor); not a weight name
+
+
+def _deps(e: Expr) -> frozenset[str]:
+    return frozenset(_INPUTS if isinstance(leaf, Input) else leaf.name for leaf in e.leaves())
 
 
 def _numel(shape: tuple[int, ...]) -> int:

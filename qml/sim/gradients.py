@@ -26,7 +26,7 @@ import torch
 from qml.errors import DiffMethodError
 from qml.sim.compiled import CompiledPlan, _apply_contiguous, chunk_cotangent
 
-__all__ = ["adjoint_expvals", "shift_expvals", "spsa_expvals", "SHIFT_RULES"]
+__all__ = ["adjoint_expvals", "shift_expvals", "spsa_expvals", "mask_rules", "SHIFT_RULES"]
 
 _C_PLUS = (math.sqrt(2) + 1) / (4 * math.sqrt(2))
 _C_MINUS = (math.sqrt(2) - 1) / (4 * math.sqrt(2))
@@ -176,7 +176,11 @@ class _Shift(torch.autograd.Function):
                 continue
             for slot, terms in enumerate(rules):
                 if terms is None:
-                    continue
+                    raise DiffMethodError(
+                        "parameter-shift has no rule for an amplitude-embedded feature whose "
+                        "gradient is asked for; use diff_method='adjoint' or 'backprop', or "
+                        "detach what feeds the amplitudes"
+                    )
                 jobs.extend((is_shared, slot, s, c) for s, c in terms)
         grad_s = torch.zeros_like(shared)
         grad_p = torch.zeros_like(sample)
@@ -188,8 +192,9 @@ class _Shift(torch.autograd.Function):
                 p_rows = sample.expand(len(chunk), batch, -1).clone()
                 for j, (is_shared, slot, shift, _) in enumerate(chunk):
                     (s_rows if is_shared else p_rows)[j, :, slot] += shift
-                values = ctx.evaluate(s_rows.reshape(-1, shared.shape[-1]),
-                                      p_rows.reshape(-1, sample.shape[-1]))  # fmt: skip
+                rows = len(chunk) * batch  # -1 cannot be inferred when a side has no slots
+                values = ctx.evaluate(s_rows.reshape(rows, shared.shape[-1]),
+                                      p_rows.reshape(rows, sample.shape[-1]))  # fmt: skip
                 contracted = (values.reshape(len(chunk), batch, -1) * g).sum(-1)  # (J, B)
                 for j, (is_shared, slot, _, coeff) in enumerate(chunk):
                     if is_shared:
@@ -199,14 +204,23 @@ class _Shift(torch.autograd.Function):
         return grad_s, grad_p, None, None, None
 
 
+def mask_rules(rules, wanted: tuple[list[bool], list[bool]]):
+    """``rules`` with ``()`` (nothing to shift) for every slot no gradient is asked of."""
+    return tuple(
+        [terms if want else () for terms, want in zip(part, mask, strict=True)]
+        for part, mask in zip(rules, wanted, strict=True)
+    )
+
+
 def shift_expvals(shared, sample, evaluate: Evaluate, rules, *, row_bytes: int) -> torch.Tensor:
     """Expectations whose backward is the parameter-shift rule.
 
     Args:
         shared, sample: the slot angles.
         evaluate: runs rows of angles, see ``Evaluate``.
-        rules: ``(shared_rules, sample_rules)``: per slot its shift terms, or ``None`` for a
-            slot that cannot be shifted (its gradient is reported as an error if needed).
+        rules: ``(shared_rules, sample_rules)``: per slot its shift terms, ``()`` for a slot
+            not to shift (see :func:`mask_rules`), or ``None`` for one that cannot be shifted
+            (a ``DiffMethodError`` if its gradient is asked for).
         row_bytes: bytes one row's state takes, to size the batches.
     """
     return _Shift.apply(shared, sample, evaluate, rules, row_bytes)

@@ -130,6 +130,90 @@ def test_parameter_shift_packs_every_shift_into_few_executions():
     assert layer.stats.circuits == 4 + 2 * 6 * 4
 
 
+SHIFTING = ["torch", "pennylane:default.qubit", "aer"]
+
+
+def _mixed_circuit():
+    """Per-sample angles with and without weights (w0 * x0), shared weight angles."""
+    c = qml.Circuit(2)
+    x = c.inputs(2)
+    w = c.weights("w", 3)
+    c.ry(0, x[0]).ry(1, x[1]).rz(0, w[0] * x[0]).rx(1, w[1]).cnot(0, 1).rx(0, w[2])
+    return c
+
+
+@pytest.mark.parametrize("backend", SHIFTING)
+@pytest.mark.parametrize("x_grad, w_grad", [(False, True), (True, False), (True, True)])
+def test_parameter_shift_shifts_exactly_the_angles_asked_for(backend, x_grad, w_grad):
+    """Gradients equal backprop's, and only angles that use something requiring grad shift:
+    x without grad leaves the pure-input angles alone even beside a w * x angle."""
+    if not installed(backend):
+        pytest.skip(f"{backend} not installed")
+    c = _mixed_circuit()
+    obs = [qml.Z(0), qml.X(1)]
+    w = {"w": torch.tensor([0.3, -0.8, 1.1], dtype=torch.float64)}
+    x = torch.tensor([[0.2, 0.9], [-0.5, 0.4], [1.3, -0.1]], dtype=torch.float64)
+    grads = {}
+    for name, method in (("ref", "backprop"), ("shift", "parameter-shift")):
+        layer = make(c, obs, w, "torch" if name == "ref" else backend, method)
+        layer.requires_grad_(w_grad)
+        xi = x.clone().requires_grad_(x_grad)
+        layer.stats.reset()
+        (layer(xi) * torch.tensor([1.0, -2.0], dtype=torch.float64)).sum().backward()
+        grads[name] = (xi.grad, layer.w.grad)
+        if name == "shift":
+            angles = {(False, True): 3, (True, False): 3, (True, True): 5}[(x_grad, w_grad)]
+            assert layer.stats.circuits == 3 + 2 * angles * 3
+    for got, ref in zip(grads["shift"], grads["ref"], strict=True):
+        if ref is None:
+            assert got is None
+        else:
+            torch.testing.assert_close(got, ref, atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("backend", SHIFTING)
+def test_parameter_shift_when_one_side_has_no_angles(backend):
+    """Only per-sample angles (every angle uses an input), or only shared ones (no inputs)."""
+    if not installed(backend):
+        pytest.skip(f"{backend} not installed")
+    c = qml.Circuit(2)
+    x = c.inputs(2)
+    w = c.weights("w", 2)
+    c.ry(0, w[0] * x[0]).rx(1, w[1] + x[1]).cnot(0, 1)
+    weights = {"w": torch.tensor([0.7, -0.2], dtype=torch.float64)}
+    xs = torch.tensor([[0.5, 1.0], [0.1, -0.3]], dtype=torch.float64)
+    ref, shift = (make(c, [qml.Z(1)], weights, b, m)
+                  for b, m in (("torch", "backprop"), (backend, "parameter-shift")))  # fmt: skip
+    ref(xs).sum().backward()
+    shift(xs).sum().backward()
+    torch.testing.assert_close(shift.w.grad, ref.w.grad, atol=1e-6, rtol=0)
+    only_w = ansatze.basic_entangler(2, layers=1)
+    ref, shift = (make(only_w, [qml.Z(0)], {}, b, m)
+                  for b, m in (("torch", "backprop"), (backend, "parameter-shift")))  # fmt: skip
+    with torch.no_grad():
+        shift.theta.copy_(ref.theta)
+    ref().sum().backward()
+    shift().sum().backward()
+    torch.testing.assert_close(shift.theta.grad, ref.theta.grad, atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("backend", ["torch", "pennylane:default.qubit"])  # aer: no amplitudes
+def test_parameter_shift_refuses_amplitudes_it_cannot_differentiate(backend):
+    if not installed(backend):
+        pytest.skip(f"{backend} not installed")
+    c = qml.Circuit(1)
+    x = c.inputs(1)
+    w = c.weights("w", 2)
+    c.amplitude_embedding([w[0], w[1]]).ry(0, w[1] + x[0])
+    layer = qml.QuantumLayer(c, [qml.Z(0)], backend=backend, diff_method="parameter-shift")
+    with pytest.raises(DiffMethodError, match="amplitude-embedded feature"):
+        layer(torch.rand(2, 1)).sum().backward()
+    amp = encodings.amplitude(2) + ansatze.basic_entangler(2, layers=1)
+    layer = qml.QuantumLayer(amp, [qml.Z(0)], backend=backend, diff_method="parameter-shift")
+    with pytest.raises(DiffMethodError, match="amplitude-embedded"):
+        layer(torch.rand(2, 4, requires_grad=True) + 0.1).sum().backward()
+
+
 def test_bad_backends_raise_at_construction():
     c = encodings.angle(2)
     with pytest.raises(BackendError, match="unknown backend 'nope'; available: .*pennylane.*torch"):

@@ -126,6 +126,11 @@ def test_amplitude_embedding_counts_with_spsa_but_not_with_input_shifts():
     shift = Workload(samples=2, shots=10, differentiate_inputs=True)
     with pytest.raises(EstimateError, match="amplitude embedding has no shift rule"):
         demand(c, [Z(0)], shift)
+    w = qml.Circuit(1)
+    theta = w.weights("w", 2)
+    w.amplitude_embedding([theta[0], theta[1]])
+    with pytest.raises(EstimateError, match="features depend on weights"):
+        demand(w, [Z(0)], Workload(samples=2, shots=10))
 
 
 def test_hardware_needs_a_hardware_gradient_and_shots():
