@@ -91,7 +91,7 @@ def _config(path: Path) -> dict:
     """The TOML config, every table and key checked against :data:`CONFIG_KEYS`."""
     try:
         cfg = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise EstimateError(f"{path} is not valid TOML: {e}") from e
     unknown = set(cfg) - set(CONFIG_KEYS)
     if unknown:
@@ -185,6 +185,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
     if args.model is None:
         raise EstimateError("give a model (.pt) or a config (.toml), or --calibrate")
+    if args.qubits and not args.plot:
+        raise EstimateError("--qubits sets the widths of --plot; give --plot FILE.png too")
     path = Path(args.model)
     if not path.is_file():
         raise EstimateError(f"no such file: {path}")

@@ -188,7 +188,7 @@ class HardwareProfile:
             value = getattr(self, name)
             ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
             ok = ok and math.isfinite(value)
-            low_ok = value > 0 if name in _TIMES else value >= 0
+            low_ok = ok and (value > 0 if name in _TIMES else value >= 0)
             if not ok or not low_ok or (name in _ERRORS and value >= 1):
                 bound = "> 0" if name in _TIMES else "in [0, 1)" if name in _ERRORS else ">= 0"
                 raise EstimateError(f"{name} must be a finite number {bound}, got {value!r}")

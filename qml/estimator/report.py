@@ -206,13 +206,17 @@ class Estimate:
         return text
 
 
-def _bytes(n: float) -> str:
+def _bytes(n: int) -> str:
     from qml.sim.memory import format_bytes
 
+    if n >= 1 << 70:  # past ZiB: as a power of two (the float range ends near 2**1024)
+        return f"2^{n.bit_length() - 1} B"
     return format_bytes(n)
 
 
 def _seconds(s: float) -> str:
+    if math.isinf(s):
+        return "inf"
     for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
         if s >= size:
             return f"{s / size:.3g} {unit}"
@@ -319,8 +323,8 @@ def find_quantum_layer(module: torch.nn.Module):
     for m in module.modules():
         if m is layers[0]:
             break
-        if any(p.requires_grad for p in m.parameters(recurse=False)):
-            before = True
+        if m is not module and any(p.requires_grad for p in m.parameters(recurse=False)):
+            before = True  # (the root's own parameters have no place in the order)
     return layers[0], before
 
 
@@ -411,6 +415,14 @@ def estimate(
             "simulation_calibration must be a SimulationCalibration, got "
             f"{type(simulation_calibration).__name__}"
         )
+    if (
+        isinstance(error_budget, bool)
+        or not isinstance(error_budget, int | float)
+        or not 0 < error_budget < 1
+    ):
+        raise EstimateError(f"error_budget must be a number in (0, 1), got {error_budget!r}")
+    if isinstance(target, str) and target not in QUBIT_PRESETS and target.lower() != target:
+        target = target.lower()  # "IBM_FEZ" -> "ibm_fez"
     circuit, obs = _model_parts(model, observables)
     notes = []
     if isinstance(model, torch.nn.Module) and find_quantum_layer(model)[1]:

@@ -139,6 +139,16 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
         raise EstimateError(
             "plotting needs matplotlib: pip install 'qml-hybrid[experiments]'"
         ) from e
+    out = Path(path)
+    if not out.parent.is_dir():
+        raise EstimateError(f"cannot write the plot to {out}: folder {out.parent} does not exist")
+    formats = plt.gcf().canvas.get_supported_filetypes()
+    plt.close()
+    if out.suffix.lstrip(".").lower() not in formats:
+        raise EstimateError(
+            f"cannot write a plot as {out.suffix or 'no suffix'!r}; use one of "
+            f"{', '.join('.' + f for f in sorted(formats))}"
+        )
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, quantity, unit in zip(axes, ("seconds", "energy_kwh"), ("time [s]", "energy [kWh]"),
                                   strict=True):  # fmt: skip
@@ -168,7 +178,6 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    out = Path(path)
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out

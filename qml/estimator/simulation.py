@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 AUTO_BACKPROP_FRACTION = 0.25  # as the torch backend: backprop while it fits this share
+MODEL_MAX_QUBITS = 1000  # above, bytes exceed the float range: time and energy are inf
 
 # Calibration circuits, Z on every wire: (family, n, layers, batch). "se": angle encoding +
 # strongly entangling layers; "iqp": IQP encoding (diagonal, per-sample) + basic entangler.
@@ -72,9 +73,14 @@ class StepCost:
     def features(self) -> tuple[float, float, float, float]:
         """``(passes, bytes moved, diag_angles * state bytes, diag_angles)`` of the model."""
         m = self.memory
-        moved = m.forward_bytes + m.backward_bytes
+        moved = m.forward_bytes + m.backward_bytes  # exact ints, beyond float for wide registers
         diag = float(self.diag_angles)
-        return moved / (2 * m.state_bytes), float(moved), diag * m.state_bytes, diag
+        return (
+            moved / (2 * m.state_bytes),
+            _float(moved),
+            _float(self.diag_angles * m.state_bytes),
+            diag,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +169,14 @@ H200_REFERENCE = SimulationCalibration(
 # Power of the reference GPU when it is not the machine we run on: H200 SXM "up to 700 W"
 # (vendor and reseller pages; medium confidence, docs/notes/estimator-constants.md section 5).
 H200_SXM_TDP_W = 700.0
+
+
+def _float(n: int) -> float:
+    """``float(n)``, or ``inf`` for integers beyond the float range (registers past ~1000)."""
+    try:
+        return float(n)
+    except OverflowError:
+        return math.inf
 
 
 def cache_path(device: str) -> Path:
@@ -306,7 +320,9 @@ def step_cost(
     and the number of angles its diagonal gates take."""
     from qml.sim.compiled import CompiledPlan
 
-    plan = CompiledPlan(circuit, list(observables))
+    # the observables do not change the traffic model; without them no sign tables of
+    # 2**(n/2) entries are built, so this stays cheap for registers no machine could hold
+    plan = CompiledPlan(circuit, [])
     method = "backprop" if diff_method == "none" else diff_method
     cost = estimate(plan, batch=batch, dtype=dtype, diff_method=method)
     if diff_method == "none":  # inference: the forward only
@@ -360,6 +376,21 @@ def simulation_cost(
     from qml.estimator.power import device_power
 
     cal = calibration(device) if calibrated is None else calibrated
+    if circuit.n_qubits > MODEL_MAX_QUBITS:  # a state of 2**1000 amplitudes: no model needed
+        from qml.estimator.power import device_power
+
+        itemsize = torch.empty((), dtype=dtype).element_size()
+        reference = cal.device == "cuda" and not cal.matches(device)
+        if watts is None and reference:
+            watts = H200_SXM_TDP_W
+        power = device_power(cal.device, watts=watts)
+        return SimulationCost(
+            device=cal.device, hardware=cal.hardware, diff_method="adjoint",
+            memory_bytes=workload.batch * 2**circuit.n_qubits * itemsize, fits=False,
+            step_seconds=math.inf, steps=workload.steps, seconds=math.inf,
+            power_watts=power.watts, energy_kwh=math.inf, energy_source=power.note,
+            calibration=cal.source,
+        )  # fmt: skip
     method = workload.diff_method
     if method in ("parameter-shift", "spsa"):
         back = step_cost(circuit, observables, batch=workload.batch, diff_method="backprop",

@@ -320,3 +320,61 @@ def test_a_module_holding_one_layer_is_estimated_and_warns_about_input_shifts():
         qml.estimate(two, workload=w)
     with pytest.raises(EstimateError, match="holds 0 QuantumLayers"):
         qml.estimate(nn.Linear(2, 2), workload=w)
+
+
+def test_registers_no_machine_holds_are_estimated_not_allocated():
+    w = Workload(samples=4, shots=10)
+    wide = encodings.angle(64) + ansatze.basic_entangler(64, layers=1)
+    est = qml.estimate(wide, target="ibm_fez", workload=w, **FIXED)
+    assert not est.simulation.fits and not est.gpu_simulation.fits
+    assert est.simulation.memory_bytes >= 2**64 * 8  # one complex64 state of 64 qubits
+    assert math.isfinite(est.simulation.seconds) and est.simulation.seconds > 1e9
+    huge = encodings.angle(1200) + ansatze.basic_entangler(1200, layers=1)
+    est = qml.estimate(huge, target="qubit_gate_ns_e3", workload=w, **FIXED)
+    assert est.simulation.seconds == math.inf and est.simulation.memory_bytes == 2**1200 * 8
+    assert "2^1203 B" in str(est)
+    assert json.loads(est.to_json())["simulation"]["seconds"] == math.inf
+
+
+def test_last_input_mistakes(tmp_path, capsys):
+    w = Workload(samples=4, shots=10)
+    c = encodings.angle(2)
+    with pytest.raises(EstimateError, match="error_budget must be a number in .0, 1., got 2"):
+        qml.estimate(c, workload=w, error_budget=2, **FIXED)
+    assert qml.estimate(c, target="IBM_FEZ", workload=w, gpu=False, **FIXED).target == "ibm_fez"
+    with pytest.raises(EstimateError, match="system_power_w must be a finite number"):
+        get_target("ibm_fez").with_overrides(system_power_w="x")
+    from qml.estimator.scaling import plot_scaling, scaling
+
+    points = scaling(lambda n: encodings.angle(n), [2], workload=w, gpu=False, **FIXED)
+    with pytest.raises(EstimateError, match="folder .* does not exist"):
+        plot_scaling(points, tmp_path / "no" / "x.png")
+    with pytest.raises(EstimateError, match="cannot write a plot as '.xyz'"):
+        plot_scaling(points, tmp_path / "x.xyz")
+    cfg = tmp_path / "latin.toml"
+    cfg.write_bytes("[model]\nqubits = 3 # caf\xe9\n".encode("latin-1"))
+    assert main(["estimate", str(cfg), "--samples", "4", "--shots", "10"]) == 2
+    assert "is not valid TOML" in capsys.readouterr().err
+    good = tmp_path / "m.toml"
+    good.write_text("[model]\nqubits = 2\n")
+    assert main(["estimate", str(good), "--samples", "4", "--shots", "9", "--qubits", "2"]) == 2
+    assert "--qubits sets the widths of --plot" in capsys.readouterr().err
+
+
+def test_parameters_of_the_root_module_do_not_count_as_before():
+    import torch
+    from torch import nn
+
+    from qml.estimator.report import find_quantum_layer
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = nn.Parameter(torch.ones(1))  # applied after the layer, say
+            self.q = _layer(2, 1)
+
+        def forward(self, x):
+            return self.q(x) * self.scale
+
+    assert find_quantum_layer(Model())[1] is False
+    assert find_quantum_layer(nn.Sequential(nn.Linear(2, 2), _layer(2, 1)))[1] is True
