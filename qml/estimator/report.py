@@ -432,7 +432,11 @@ def estimate(
                 "shift input angles: pass Workload(differentiate_inputs=True) to count them"
             )
     grid = grid_intensity(country, grams_per_kwh=grams_per_kwh)
-    need = demand(circuit, obs, workload)
+    frozen: frozenset[str] = frozenset()
+    if isinstance(model, torch.nn.Module):
+        layer = find_quantum_layer(model)[0]
+        frozen = frozenset(n for n, w in layer.weight_tensors().items() if not w.requires_grad)
+    need = demand(circuit, obs, workload, frozen=frozen)
 
     ft: FaultTolerantEstimate | None = None
     if (isinstance(target, str) and target in QUBIT_PRESETS) or isinstance(target, QubitParams):

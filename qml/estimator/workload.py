@@ -211,15 +211,22 @@ def shots_for_precision(observables: list[Observable], precision: float) -> int:
     return max(1, math.ceil(need - 1e-9 * need))
 
 
-def trainable_angles(circuit: Circuit, *, inputs: bool = False) -> tuple[int, int]:
+def trainable_angles(
+    circuit: Circuit, *, inputs: bool = False, frozen: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """``(angle occurrences, shift-rule terms)`` of the angles a gradient must shift.
 
-    An angle is shifted when it depends on a weight (or on an input, with ``inputs=True``).
+    An angle is shifted when it depends on a weight not in ``frozen`` (or on an input, with
+    ``inputs=True``), as the simulators' parameter-shift does.
     """
+
+    def trains(leaf) -> bool:
+        return isinstance(leaf, Weight) and leaf.name not in frozen
+
     angles = terms = 0
     for op in circuit.operations:
         if isinstance(op, StatePrep):
-            if any(isinstance(leaf, Weight) for p in op.params for leaf in p.leaves()):
+            if any(trains(leaf) for p in op.params for leaf in p.leaves()):
                 raise EstimateError(
                     "amplitude-embedded features depend on weights: parameter-shift has no rule "
                     "for them; use diff_method='spsa'"
@@ -233,7 +240,7 @@ def trainable_angles(circuit: Circuit, *, inputs: bool = False) -> tuple[int, in
         for p in op.params:
             leaves = list(p.leaves())
             if not leaves or not (
-                any(isinstance(leaf, Weight) for leaf in leaves) or (inputs and p.depends_on_inputs)
+                any(trains(leaf) for leaf in leaves) or (inputs and p.depends_on_inputs)
             ):
                 continue
             rule = SHIFT_RULES.get(op.name)
@@ -244,8 +251,15 @@ def trainable_angles(circuit: Circuit, *, inputs: bool = False) -> tuple[int, in
     return angles, terms
 
 
-def demand(circuit: Circuit, observables: list[Observable], workload: Workload) -> CircuitDemand:
-    """Executions, shots and jobs ``workload`` needs of ``circuit`` on hardware.
+def demand(
+    circuit: Circuit,
+    observables: list[Observable],
+    workload: Workload,
+    *,
+    frozen: frozenset[str] = frozenset(),
+) -> CircuitDemand:
+    """Executions, shots and jobs ``workload`` needs of ``circuit`` on hardware; weights named
+    in ``frozen`` (``requires_grad=False`` on a layer) are not shifted.
 
     Raises:
         EstimateError: a simulator-only gradient method, or neither shots nor precision given.
@@ -260,7 +274,9 @@ def demand(circuit: Circuit, observables: list[Observable], workload: Workload) 
     groups = workload.observable_groups or qubitwise_groups(observables)
     angles = 0
     if workload.diff_method == "parameter-shift":
-        angles, terms = trainable_angles(circuit, inputs=workload.differentiate_inputs)
+        angles, terms = trainable_angles(
+            circuit, inputs=workload.differentiate_inputs, frozen=frozen
+        )
         per_sample = 1 + terms
     elif workload.diff_method == "spsa":
         per_sample = 1 + SPSA_EVALUATIONS_PER_STEP

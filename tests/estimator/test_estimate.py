@@ -5,6 +5,7 @@ import json
 import math
 
 import pytest
+import torch
 from qiskit_ibm_runtime.fake_provider import FakeFez
 
 import qml
@@ -385,3 +386,17 @@ def test_parameters_of_the_root_module_do_not_count_as_before():
 
     assert find_quantum_layer(Model())[1] is False
     assert find_quantum_layer(nn.Sequential(nn.Linear(2, 2), _layer(2, 1)))[1] is True
+
+
+def test_frozen_weights_are_not_shifted_as_on_the_simulator():
+    c = qml.Circuit(2)
+    x = c.inputs(2)
+    a = c.weights("a", 2)
+    b = c.weights("b", 1)
+    c.ry(0, x[0]).rx(1, a[0]).cnot(0, 1).ry(0, a[1]).rz(1, b[0])
+    layer = qml.QuantumLayer(c, [Z(0)], shots=10, diff_method="parameter-shift", seed=0)
+    layer.a.requires_grad_(False)
+    layer(torch.rand(3, 2)).sum().backward()  # the simulator shifts b only
+    est = qml.estimate(layer, workload=Workload(samples=3, batch=3, shots=10), gpu=False,
+                       **FIXED)  # fmt: skip
+    assert est.executions == layer.stats.circuits == 3 * (1 + 2 * 1)
