@@ -11,6 +11,8 @@ from pathlib import Path
 
 import torch
 
+from qml.estimator.host import cpu_model
+
 __all__ = ["machine_info"]
 
 PACKAGES = (
@@ -21,17 +23,6 @@ PACKAGES = (
     "qiskit",
     "qiskit-machine-learning",
 )
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _git_commit() -> str | None:
@@ -62,7 +53,7 @@ def machine_info(device: str, bandwidth: dict[str, float]) -> dict:
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "torch_threads": torch.get_num_threads(),

@@ -209,13 +209,21 @@ def _nvml_handle(pynvml: ModuleType, cuda_index: int) -> Any:
     return None
 
 
-def _nvml_power_limit_w(cuda_index: int) -> float | None:
+def _nvml_init() -> ModuleType | None:
+    """``pynvml``, initialised (the caller shuts it down), or None without NVML."""
     pynvml = _import_pynvml()
     if pynvml is None:
         return None
     try:
         pynvml.nvmlInit()
     except pynvml.NVMLError:
+        return None
+    return pynvml
+
+
+def _nvml_power_limit_w(cuda_index: int) -> float | None:
+    pynvml = _nvml_init()
+    if pynvml is None:
         return None
     try:
         handle = _nvml_handle(pynvml, cuda_index)
@@ -329,12 +337,8 @@ class _NvmlCounter:
 
 
 def _open_nvml(cuda_index: int) -> _NvmlCounter | None:
-    pynvml = _import_pynvml()
+    pynvml = _nvml_init()
     if pynvml is None:
-        return None
-    try:
-        pynvml.nvmlInit()
-    except pynvml.NVMLError:
         return None
     try:
         handle = _nvml_handle(pynvml, cuda_index)

@@ -331,8 +331,6 @@ def find_quantum_layer(module: torch.nn.Module):
 def _model_parts(model, observables) -> tuple[Circuit, list[Observable]]:
     from qml.nn import QuantumLayer
 
-    if isinstance(model, torch.nn.Module) and not isinstance(model, QuantumLayer):
-        model = find_quantum_layer(model)[0]
     if isinstance(model, QuantumLayer):
         if observables is not None:
             raise EstimateError("a QuantumLayer brings its own observables; drop observables=")
@@ -423,19 +421,18 @@ def estimate(
         raise EstimateError(f"error_budget must be a number in (0, 1), got {error_budget!r}")
     if isinstance(target, str) and target not in QUBIT_PRESETS and target.lower() != target:
         target = target.lower()  # "IBM_FEZ" -> "ibm_fez"
-    circuit, obs = _model_parts(model, observables)
     notes = []
-    if isinstance(model, torch.nn.Module) and find_quantum_layer(model)[1]:
-        if not workload.differentiate_inputs:
+    frozen: frozenset[str] = frozenset()
+    if isinstance(model, torch.nn.Module):
+        model, before = find_quantum_layer(model)
+        frozen = frozenset(n for n, w in model.weight_tensors().items() if not w.requires_grad)
+        if before and not workload.differentiate_inputs:
             notes.append(
                 "a trainable module comes before the quantum layer, but the workload does not "
                 "shift input angles: pass Workload(differentiate_inputs=True) to count them"
             )
+    circuit, obs = _model_parts(model, observables)
     grid = grid_intensity(country, grams_per_kwh=grams_per_kwh)
-    frozen: frozenset[str] = frozenset()
-    if isinstance(model, torch.nn.Module):
-        layer = find_quantum_layer(model)[0]
-        frozen = frozenset(n for n, w in layer.weight_tensors().items() if not w.requires_grad)
     need = demand(circuit, obs, workload, frozen=frozen)
 
     ft: FaultTolerantEstimate | None = None

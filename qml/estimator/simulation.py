@@ -373,22 +373,15 @@ def simulation_cost(
     workloads are simulated with the simulator's own best gradient (backprop while its peak
     fits a quarter of the device's memory, else adjoint), as ``diff_method="auto"`` does.
     """
-    from qml.estimator.power import device_power
-
     cal = calibration(device) if calibrated is None else calibrated
+    power_w, power_note = _power(cal, device, watts)
     if circuit.n_qubits > MODEL_MAX_QUBITS:  # a state of 2**1000 amplitudes: no model needed
-        from qml.estimator.power import device_power
-
         itemsize = torch.empty((), dtype=dtype).element_size()
-        reference = cal.device == "cuda" and not cal.matches(device)
-        if watts is None and reference:
-            watts = H200_SXM_TDP_W
-        power = device_power(cal.device, watts=watts)
         return SimulationCost(
             device=cal.device, hardware=cal.hardware, diff_method="adjoint",
             memory_bytes=workload.batch * 2**circuit.n_qubits * itemsize, fits=False,
             step_seconds=math.inf, steps=workload.steps, seconds=math.inf,
-            power_watts=power.watts, energy_kwh=math.inf, energy_source=power.note,
+            power_watts=power_w, energy_kwh=math.inf, energy_source=power_note,
             calibration=cal.source,
         )  # fmt: skip
     method = workload.diff_method
@@ -403,15 +396,6 @@ def simulation_cost(
     cost = step_cost(circuit, observables, batch=workload.batch, diff_method=method, dtype=dtype)
     step_s = cal.predict(cost)
     seconds = step_s * workload.steps
-    if watts is None and not cal.matches(device) and cal.device == "cuda":
-        watts = H200_SXM_TDP_W  # the reference GPU, not one on this machine
-        note = f"NVIDIA H200 SXM TDP {H200_SXM_TDP_W:.0f} W (reference GPU; vendor pages)"
-    else:
-        note = ""
-    if watts is None and cal.measured_watts is not None and cal.matches(device):
-        watts = cal.measured_watts
-        note = f"{watts:.3g} W measured by {cal.measured_by.upper()} while calibrating"
-    power = device_power(cal.device, watts=watts)
     return SimulationCost(
         device=cal.device,
         hardware=cal.hardware,
@@ -421,11 +405,27 @@ def simulation_cost(
         step_seconds=step_s,
         steps=workload.steps,
         seconds=seconds,
-        power_watts=power.watts,
-        energy_kwh=power.watts * seconds / 3.6e6,
-        energy_source=note or power.note,
+        power_watts=power_w,
+        energy_kwh=power_w * seconds / 3.6e6,
+        energy_source=power_note,
         calibration=cal.source,
     )
+
+
+def _power(cal: SimulationCalibration, device: str, watts: float | None) -> tuple[float, str]:
+    """Watts of the simulating device and where the figure comes from: ``watts`` if given,
+    the H200's TDP for the reference GPU, the power measured while calibrating, else
+    :func:`~qml.estimator.power.device_power`."""
+    from qml.estimator.power import device_power
+
+    if watts is None and cal.device == "cuda" and not cal.matches(device):
+        note = f"NVIDIA H200 SXM TDP {H200_SXM_TDP_W:.0f} W (reference GPU; vendor pages)"
+        return H200_SXM_TDP_W, note
+    if watts is None and cal.measured_watts is not None and cal.matches(device):
+        note = f"{cal.measured_watts:.3g} W measured by {cal.measured_by.upper()} while calibrating"
+        return cal.measured_watts, note
+    power = device_power(cal.device, watts=watts)
+    return power.watts, power.note
 
 
 def fit_reference(path: str) -> SimulationCalibration:
