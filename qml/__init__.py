@@ -16,6 +16,7 @@ from qml.estimator import (
 from qml.expr import Expr, InputArray, WeightArray
 from qml.gates import GATES
 from qml.nn import QuantumLayer
+from qml.nn.serialization import load
 from qml.observables import Hermitian, I, Observable, PauliSum, PauliWord, X, Y, Z
 
 __version__ = "0.1.0"
@@ -34,6 +35,7 @@ __all__ = [
     "estimate_fault_tolerant",
     "estimate_shots",
     "QuantumLayer",
+    "load",
     "Observable",
     "PauliWord",
     "PauliSum",

@@ -18,6 +18,7 @@ __all__ = [
     "DiffMethodError",
     "InteropError",
     "MemoryBudgetError",
+    "ModelFileError",
 ]
 
 
@@ -59,3 +60,7 @@ class InteropError(QmlError, ValueError):
 
 class MemoryBudgetError(QmlError, MemoryError):
     """A simulation would need more memory than the device has; raised before allocating."""
+
+
+class ModelFileError(QmlError, ValueError):
+    """A model file cannot be written or read safely; the message names the path and why."""

@@ -1,12 +1,15 @@
-"""``qml estimate``: the estimator on a saved model or an experiment config.
+"""qml estimate: the estimator on a saved model or an experiment config.
 
     qml estimate experiments/configs/two_moons.toml --target ibm_fez
     qml estimate model.pt --samples 1000 --epochs 10 --batch 32 --shots 1000 --json
     qml estimate experiments/configs/two_moons.toml --plot scaling.png --qubits 4 8 12 16 20 24
     qml estimate --calibrate            # measure this machine's simulator, cache it, print it
 
-A saved model is a ``torch.save``-d :class:`~qml.QuantumLayer` or a module containing one
-(loaded with ``weights_only=False``: load only files you trust). A config is TOML::
+A saved model is a file written by layer.save(path) (a QuantumLayer as data), or a
+torch.save(model) of a module built from qml's and torch.nn's own classes that holds one
+quantum layer. Loading runs no code from the file: anything else (a class of your own, a
+state_dict, a pickle payload) is refused with a message saying what to save instead
+(docs/model-files.md). A config is TOML:
 
     [model]                      # circuits.encodings.<encoding>(qubits) + circuits.ansatze.<ansatz>
     qubits = 4
@@ -45,16 +48,21 @@ def add_parser(sub) -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("model", nargs="?", help="a .pt saved model or a .toml experiment config")
+    p.add_argument(
+        "model",
+        nargs="?",
+        help="a .pt/.pth model file (docs/model-files.md) or a .toml experiment config",
+    )
     p.add_argument("--target", help="ibm_<name>, superconducting, trapped_ion, neutral_atom, "
                    "or a fault-tolerant preset (qubit_gate_ns_e3, ...)")  # fmt: skip
     p.add_argument("--list-targets", action="store_true", help="print the known targets")
-    p.add_argument("--samples", type=int)
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch", type=int)
-    p.add_argument("--shots", type=int)
+    p.add_argument("--samples", type=int, help="training samples per epoch")
+    p.add_argument("--epochs", type=int, help="training epochs (default 1)")
+    p.add_argument("--batch", type=int, help="samples per optimiser step")
+    p.add_argument("--shots", type=int, help="shots per circuit execution")
     p.add_argument("--precision", type=float, help="target standard error instead of --shots")
-    p.add_argument("--diff-method", choices=DIFF_METHODS)
+    p.add_argument("--diff-method", choices=DIFF_METHODS,
+                   help="gradient method; none: inference only")  # fmt: skip
     p.add_argument(
         "--differentiate-inputs",
         action=argparse.BooleanOptionalAction,
@@ -144,17 +152,16 @@ def family_from_config(model: dict):
 
 
 def _saved_layer(path: Path):
-    import torch
+    """``(layer, trainable_before)`` from a model file, read without running code from it.
 
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e:  # pickle, zip and import errors all mean "not a saved model here"
-        raise EstimateError(f"{path} is not a torch.save()d model: {e}") from e
-    if isinstance(obj, torch.nn.Module):
-        from qml.estimator.report import find_quantum_layer
+    Raises:
+        ModelFileError: the file is not a loadable qml model (see :func:`qml.load`).
+        EstimateError: the model holds no QuantumLayer, or more than one.
+    """
+    from qml.estimator.report import find_quantum_layer
+    from qml.nn.serialization import load
 
-        return find_quantum_layer(obj)
-    raise EstimateError(f"{path} holds a {type(obj).__name__}, not a QuantumLayer or nn.Module")
+    return find_quantum_layer(load(path))
 
 
 def run(args: argparse.Namespace) -> int:

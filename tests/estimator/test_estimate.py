@@ -12,19 +12,11 @@ import qml
 from circuits import ansatze, encodings
 from qml.cli import main
 from qml.estimator import EstimateError, Workload, get_target
-from qml.estimator.classical import ClassicalCalibration, matched_mlp
+from qml.estimator.classical import matched_mlp
 from qml.estimator.report import logical_counts
-from qml.estimator.simulation import SimulationCalibration, step_cost
+from qml.estimator.simulation import step_cost
 from qml.observables import Z
-
-SIM = SimulationCalibration(
-    device="cpu", hardware="test", threads=1, torch_version="0", bandwidth_bytes_per_s=1e10,
-    pass_overhead_s=1e-4, step_overhead_s=1e-3, adjoint_bandwidth_bytes_per_s=1e10,
-    adjoint_pass_overhead_s=2e-4, adjoint_step_overhead_s=1e-3, memory_bytes=2**34,
-    source="test constants", created="2026-11-27",
-)  # fmt: skip
-CLS = ClassicalCalibration(device="cpu", flops_per_s=1e9, step_overhead_s=1e-4)
-FIXED = {"simulation_calibration": SIM, "classical_calibration": CLS, "watts": 100.0}
+from tests.estimator.calibrations import FIXED, SIM
 
 
 def _layer(n=4, layers=2):
@@ -202,13 +194,19 @@ def test_crossovers_between_any_two_curves():
 
 def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
     """A saved hybrid model: the quantum layer is found, and the Linear layer before it makes
-    the input angles trainable (they are shifted too)."""
+    the input angles trainable (they are shifted too). The model file loads without running
+    code: built from torch.nn and qml classes it loads; the demo's own ``Scale`` module is a
+    class qml does not import from a file, and is refused by name."""
     import torch
 
     from experiments.two_moons import build_model
 
+    demo = build_model()
+    torch.save(demo, tmp_path / "demo.pt")
+    assert main(["estimate", str(tmp_path / "demo.pt"), "--samples", "8"]) == 2
+    assert "would import experiments.two_moons.Scale" in capsys.readouterr().err
     path = tmp_path / "model.pt"
-    torch.save(build_model(), path)
+    torch.save(torch.nn.Sequential(*[m for m in demo if type(m).__name__ != "Scale"]), path)
     import qml.estimator.report as est_mod
 
     real = est_mod.estimate

@@ -107,11 +107,12 @@ def test_state_dict_round_trip():
 
 
 def test_whole_model_saves_and_loads(tmp_path):
-    """torch.save of a model holding a layer (pickled, executable rebuilt on load): same
-    outputs, same gradients, and the loaded copy keeps training."""
+    """torch.save of a model holding a layer (pickled, executable rebuilt on load; read with
+    qml.load, which allowlists qml's and torch.nn's classes): same outputs, same gradients,
+    and the loaded copy keeps training."""
     model = nn.Sequential(nn.Linear(2, 3), qml.QuantumLayer(small_circuit(), seed=1))
     torch.save(model, tmp_path / "m.pt")
-    loaded = torch.load(tmp_path / "m.pt", weights_only=False)
+    loaded = qml.load(tmp_path / "m.pt")
     x = torch.rand(4, 2)
     torch.testing.assert_close(loaded(x), model(x))
     model(x).sum().backward()
@@ -119,7 +120,7 @@ def test_whole_model_saves_and_loads(tmp_path):
     torch.testing.assert_close(loaded[1].theta.grad, model[1].theta.grad)
     shots = qml.QuantumLayer(small_circuit(), shots=100, diff_method="parameter-shift", seed=3)
     torch.save(shots, tmp_path / "s.pt")
-    again = torch.load(tmp_path / "s.pt", weights_only=False)
+    again = qml.load(tmp_path / "s.pt")
     assert again.shots == 100 and again.diff_method == "parameter-shift"
     assert again(torch.rand(2, 3)).shape == (2, again.output_size)
 
