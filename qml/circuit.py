@@ -16,12 +16,26 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import numbers
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from qml.errors import CircuitError, ParameterError
-from qml.expr import Add, Expr, Input, InputArray, Mul, Weight, WeightArray, as_expr
+from qml.expr import (
+    Add,
+    Expr,
+    Input,
+    InputArray,
+    Mul,
+    Scope,
+    Weight,
+    WeightArray,
+    as_expr,
+    flat_index,
+)
 from qml.gates import GATES, GateSpec
 
 __all__ = ["Circuit", "Operation", "StatePrep"]
@@ -80,6 +94,21 @@ class Circuit:
         self._ops: list[Operation | StatePrep] = []
         self._inputs: dict[str, int] = {}  # name -> size, in declaration order
         self._weights: dict[str, tuple[int, ...]] = {}  # name -> shape
+        # name -> the declarations whose symbols this circuit accepts under that name: its own
+        # (first; handed out by inputs()/weights()) and those absorbed by `+`, copy, inverse
+        self._scopes: dict[str, tuple[Scope | None, ...]] = {}
+
+    def __setstate__(self, state: dict) -> None:
+        if "_scopes" not in state:  # pickled before symbols carried their declaration
+            names = [*state.get("_inputs", {}), *state.get("_weights", {})]
+            state["_scopes"] = {name: (None,) for name in names}
+        self.__dict__.update(state)
+
+    def _scope(self, name: str, declared: str) -> Scope | None:
+        """This circuit's declaration of ``name`` (made on first use)."""
+        if name not in self._scopes:
+            self._scopes[name] = (Scope(uuid.uuid4().hex, declared),)
+        return self._scopes[name][0]
 
     # -- symbols -----------------------------------------------------------------------------
     def inputs(self, size: int, name: str = "x") -> InputArray:
@@ -100,7 +129,7 @@ class Circuit:
                 f"input {name!r} already declared with size {self._inputs[name]}, not {size}"
             )
         self._inputs[name] = size
-        return InputArray(name, size)
+        return InputArray(name, size, scope=self._scope(name, f"input {name!r} of size {size}"))
 
     def weights(self, name: str, shape: int | Sequence[int] = ()) -> WeightArray:
         """Declare (or fetch) trainable weights ``name`` of ``shape`` (an nn.Parameter each).
@@ -109,7 +138,15 @@ class Circuit:
             ParameterError: a bad shape or name, or ``name`` reused with another shape.
         """
         self._check_name(name, "weight")
-        raw = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)  # type: ignore[arg-type]
+        if isinstance(shape, numbers.Integral):
+            raw: tuple[object, ...] = (shape,)
+        elif isinstance(shape, Iterable) and not isinstance(shape, (str, bytes)):
+            raw = tuple(shape)
+        else:
+            raise ParameterError(
+                f"shape of weight {name!r} must be an integer or a sequence of integers, "
+                f"got {shape!r}"
+            )
         dims = tuple(_positive_int(d, f"shape entry of weight {name!r}") for d in raw)
         if name in self._inputs:
             raise ParameterError(f"name {name!r} is already an input array")
@@ -119,7 +156,8 @@ class Circuit:
                 f"cannot redeclare it with shape {dims}"
             )
         self._weights[name] = dims
-        return WeightArray(name, dims)
+        scope = self._scope(name, f"weight {name!r} of shape {dims}")
+        return WeightArray(name, dims, scope=scope)
 
     @staticmethod
     def _check_name(name: object, what: str) -> None:
@@ -155,27 +193,32 @@ class Circuit:
     def append(self, name: str, wires: Sequence[int], params: Sequence[object] = ()) -> Circuit:
         """Append gate ``name`` on ``wires`` with ``params``; validated now, not at run time.
 
+        Args:
+            name: a gate of :data:`qml.gates.GATES`, e.g. ``"rx"``.
+            wires: a sequence of distinct integer wires (numpy integers are fine).
+            params: a sequence of angles: numbers or expressions of this circuit's inputs and
+                weights (or of circuits composed into it with ``+``).
+
         Raises:
-            CircuitError: unknown gate, wrong number of wires or angles, wire out of range or
+            CircuitError: a name that is not a known gate, wires or params that are not
+                sequences, the wrong number of wires or angles, a wire out of range or
                 repeated.
-            ParameterError: an angle that is not a number or expression, or that uses an input
-                or weight this circuit did not declare.
+            ParameterError: an angle that is not a finite number or expression, or that uses
+                an input or weight this circuit did not declare (or another circuit's symbol).
         """
+        if not isinstance(name, str):
+            raise CircuitError(f"gate name must be a string such as 'rx', got {name!r}")
         spec = GATES.get(name)
         if spec is None:
             raise CircuitError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
-        wires = tuple(wires)
+        wires = self._wire_tuple(wires, name)
         if len(wires) != spec.num_wires:
             raise CircuitError(f"{name} acts on {spec.num_wires} wire(s), got wires {wires}")
-        for w in wires:
-            if isinstance(w, bool) or not isinstance(w, numbers.Integral):
-                raise CircuitError(f"{name} wire must be an integer, got {w!r}")
-            if not 0 <= w < self.n_qubits:
-                raise CircuitError(
-                    f"{name} on wire {w}, but the circuit has {self.n_qubits} qubits"
-                )
-        if len(set(wires)) != len(wires):
-            raise CircuitError(f"{name} needs distinct wires, got {wires}")
+        if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
+            raise CircuitError(
+                f"{name} params must be a sequence of angles such as (0.5,), got {params!r}"
+            )
+        params = tuple(params)
         if len(params) != spec.num_params:
             raise CircuitError(
                 f"{name} takes {spec.num_params} angle(s), got {len(params)}: {tuple(params)}"
@@ -183,25 +226,88 @@ class Circuit:
         exprs = tuple(as_expr(p, what=f"angle of {name}") for p in params)
         for e in exprs:
             self._check_symbols(e, name)
-        self._ops.append(Operation(name, tuple(int(w) for w in wires), exprs))
+        self._ops.append(Operation(name, wires, exprs))
         return self
 
+    def _wire_tuple(self, wires: object, gate: str) -> tuple[int, ...]:
+        """``wires`` as a tuple of ints, each on this circuit (``CircuitError`` otherwise)."""
+        if not isinstance(wires, Iterable) or isinstance(wires, (str, bytes)):
+            raise CircuitError(
+                f"{gate} wires must be a sequence of integers such as (0,) or (0, 1), got {wires!r}"
+            )
+        out = []
+        for w in wires:
+            if isinstance(w, bool) or not isinstance(w, numbers.Integral):
+                raise CircuitError(f"{gate} wire must be an integer, got {w!r}")
+            if not 0 <= int(w) < self.n_qubits:
+                raise CircuitError(
+                    f"{gate} on wire {w}, but the circuit has {self.n_qubits} qubits"
+                )
+            out.append(int(w))
+        if len(set(out)) != len(out):
+            raise CircuitError(f"{gate} needs distinct wires, got {tuple(out)}")
+        return tuple(out)
+
     def _check_symbols(self, e: Expr, gate: str) -> None:
+        """Every leaf of ``e`` is a symbol of this circuit: declared here (or absorbed by
+        ``+``), made by this circuit's arrays, and in range of the declared size / shape."""
         for leaf in e.leaves():
+            kind = "input" if isinstance(leaf, Input) else "weight"
+            table: dict = self._inputs if isinstance(leaf, Input) else self._weights
+            hint = f"circuit.{kind}s(...)"
+            if leaf.name not in table:
+                raise ParameterError(
+                    f"{gate} uses {kind} {leaf!r}, which this circuit did not declare "
+                    f"({kind}s: {self._declared(kind)}); call {hint} first"
+                )
+            if leaf.scope not in self._scopes.get(leaf.name, ()):
+                origin = (
+                    f"declared there as {leaf.scope.declared}"
+                    if leaf.scope is not None
+                    else f"built by hand, not by {hint}"
+                )
+                raise ParameterError(
+                    f"{gate} uses {kind} {leaf!r} of another circuit ({origin}); this circuit "
+                    f"declares {kind}s {self._declared(kind)} and never absorbed that one. "
+                    f"Build the angle from this circuit's own {hint}, or compose the circuits "
+                    "with + first"
+                )
             if isinstance(leaf, Input):
-                size = self._inputs.get(leaf.name)
-                if size is None or leaf.index >= size:
+                size = self._inputs[leaf.name]
+                if not (isinstance(leaf.index, int) and 0 <= leaf.index < size):
                     raise ParameterError(
-                        f"{gate} uses input {leaf!r}, which this circuit did not declare "
-                        f"(inputs: {self._inputs or 'none'}); call circuit.inputs(...) first"
+                        f"{gate} uses input {leaf!r}, out of range for input {leaf.name!r} of "
+                        f"size {size}"
                     )
-            elif isinstance(leaf, Weight):
-                shape = self._weights.get(leaf.name)
-                if shape is None or len(shape) != len(leaf.index):
-                    raise ParameterError(
-                        f"{gate} uses weight {leaf!r}, which this circuit did not declare "
-                        f"(weights: {self._weights or 'none'}); call circuit.weights(...) first"
-                    )
+            else:
+                self._check_weight_index(leaf, self._weights[leaf.name], gate)
+
+    @staticmethod
+    def _check_weight_index(leaf: Weight, shape: tuple[int, ...], gate: str) -> None:
+        index = leaf.index
+        if (
+            not isinstance(index, tuple)
+            or len(index) != len(shape)
+            or not all(isinstance(i, int) and 0 <= i < n for i, n in zip(index, shape, strict=True))
+        ):
+            raise ParameterError(
+                f"{gate} uses weight {leaf!r}, out of range for weight {leaf.name!r} of shape "
+                f"{shape}"
+            )
+        if leaf.flat != flat_index(index, shape):
+            raise ParameterError(
+                f"{gate} uses weight {leaf!r} with flat position {leaf.flat!r}, but entry "
+                f"{index} of shape {shape} is at flat position {flat_index(index, shape)}"
+            )
+
+    def _declared(self, kind: str) -> str:
+        table = self._inputs if kind == "input" else self._weights
+        if not table:
+            return "none"
+        return ", ".join(
+            f"{name!r} of {'size' if kind == 'input' else 'shape'} {size}"
+            for name, size in table.items()
+        )
 
     def amplitude_embedding(
         self,
@@ -222,19 +328,32 @@ class Circuit:
                 features are given.
 
         Raises:
-            CircuitError: it is not the first operation, the wires are bad, or the number of
-                features does not fit the wires.
+            CircuitError: it is not the first operation, the wires are bad, the number of
+                features does not fit the wires, ``normalize`` is not a bool or ``pad_with``
+                is not a finite real number.
+            ParameterError: a feature that is not a finite number or an expression of this
+                circuit's symbols.
         """
-        wires = tuple(range(self.n_qubits)) if wires is None else tuple(wires)
-        for w in wires:
-            if isinstance(w, bool) or not isinstance(w, numbers.Integral):
-                raise CircuitError(f"amplitude_embedding wire must be an integer, got {w!r}")
-            if not 0 <= w < self.n_qubits:
-                raise CircuitError(
-                    f"amplitude_embedding on wire {w}, but the circuit has {self.n_qubits} qubits"
-                )
-        if not wires or len(set(wires)) != len(wires):
+        what = "amplitude_embedding"
+        wires = tuple(range(self.n_qubits)) if wires is None else self._wire_tuple(wires, what)
+        if not wires:
             raise CircuitError(f"amplitude_embedding needs distinct wires, got {wires}")
+        if not isinstance(normalize, bool):
+            raise CircuitError(
+                f"amplitude_embedding normalize must be True or False, got {normalize!r}"
+            )
+        if pad_with is not None:
+            if isinstance(pad_with, bool) or not isinstance(pad_with, numbers.Real):
+                raise CircuitError(
+                    f"amplitude_embedding pad_with must be a real number or None, got {pad_with!r}"
+                )
+            if not math.isfinite(float(pad_with)):
+                raise CircuitError(f"amplitude_embedding pad_with must be finite, got {pad_with!r}")
+        if not isinstance(features, Iterable) or isinstance(features, (str, bytes)):
+            raise CircuitError(
+                "amplitude_embedding features must be a sequence of numbers or expressions "
+                f"(e.g. list(c.inputs(4))), got {features!r}"
+            )
         if self._ops:
             raise CircuitError(
                 "amplitude_embedding must be the first operation of a circuit "
@@ -250,7 +369,7 @@ class Circuit:
         for f in feats:
             self._check_symbols(f, "amplitude_embedding")
         pad = None if pad_with is None else float(pad_with)
-        self._ops.append(StatePrep(wires, feats, bool(normalize), pad))
+        self._ops.append(StatePrep(wires, feats, normalize, pad))
         return self
 
     # one method per gate of the table; each returns the circuit for chaining
@@ -341,22 +460,29 @@ class Circuit:
 
     # -- composition and transformation -----------------------------------------------------
     def copy(self) -> Circuit:
+        """An independent copy; the symbols of this circuit are valid in it."""
         out = Circuit(self.n_qubits)
         out._ops = list(self._ops)
         out._inputs = dict(self._inputs)
         out._weights = dict(self._weights)
+        out._scopes = dict(self._scopes)
         return out
 
     def __add__(self, other: object) -> Circuit:
         """``a + b``: the gates of ``a`` then those of ``b``; inputs and weights merge by name.
 
+        The symbols of both pieces are valid in the result.
+
         Raises:
-            CircuitError: the pieces have different numbers of qubits.
+            CircuitError: ``other`` is not a circuit, or the pieces have different numbers of
+                qubits.
             ParameterError: a name is an input in one piece and a weight in the other, or has
                 different sizes / shapes in the two pieces.
         """
         if not isinstance(other, Circuit):
-            return NotImplemented
+            raise CircuitError(
+                f"a circuit composes with + only with another Circuit, got {other!r}"
+            )
         if other.n_qubits != self.n_qubits:
             raise CircuitError(
                 f"cannot compose a {self.n_qubits}-qubit circuit with a "
@@ -372,14 +498,28 @@ class Circuit:
             out.inputs(size, name)
         for name, shape in other._weights.items():
             out.weights(name, shape)
+        for name, scopes in other._scopes.items():
+            mine = self._scopes.get(name, ())
+            out._scopes[name] = mine + tuple(s for s in scopes if s not in mine)
         out._ops.extend(other._ops)
         return out
+
+    def __radd__(self, other: object) -> Circuit:
+        """``0 + c`` is a copy of ``c``, so ``sum(pieces)`` composes a list of pieces.
+
+        Raises:
+            CircuitError: ``other`` is anything but the integer 0.
+        """
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self.copy()
+        raise CircuitError(f"a circuit composes with + only with another Circuit, got {other!r}")
 
     def inverse(self) -> Circuit:
         """The adjoint circuit (gates reversed and inverted); inputs and weights are kept."""
         out = Circuit(self.n_qubits)
         out._inputs = dict(self._inputs)
         out._weights = dict(self._weights)
+        out._scopes = dict(self._scopes)
         for op in reversed(self._ops):
             if isinstance(op, StatePrep):
                 raise CircuitError("a circuit with amplitude_embedding has no inverse circuit")
@@ -395,12 +535,52 @@ class Circuit:
                 out._ops.append(Operation(spec.inverse, op.wires, ()))
         return out
 
-    def rename_weights(self, mapping: dict[str, str]) -> Circuit:
-        """A copy whose weight arrays are renamed by ``mapping`` (old -> new)."""
+    def rename_weights(self, mapping: Mapping[str, str]) -> Circuit:
+        """A copy whose weight arrays are renamed by ``mapping`` (old -> new).
+
+        Names not in ``mapping`` are kept; ``{"a": "b", "b": "a"}`` swaps two arrays. The
+        inputs of this circuit stay valid in the copy; its weight symbols follow their array
+        (this circuit's ``a[0]`` is the copy's ``b[0]``), so use the copy's own
+        ``weights(...)`` to build more angles on it.
+
+        Args:
+            mapping: old weight name -> new weight name (a Python identifier).
+
+        Raises:
+            ParameterError: ``mapping`` is not a dict, names a weight this circuit does not
+                have, gives a new name that is not an identifier or is an input's, or would
+                merge two arrays under one name.
+        """
+        if not isinstance(mapping, Mapping):
+            raise ParameterError(
+                f"rename_weights takes a dict of old -> new weight names, got {mapping!r}"
+            )
+        for old, new in mapping.items():
+            if old not in self._weights:
+                what = "an input, not a weight" if old in self._inputs else "not a weight"
+                raise ParameterError(
+                    f"rename_weights: {old!r} is {what} of this circuit "
+                    f"(weights: {', '.join(map(repr, self._weights)) or 'none'})"
+                )
+            self._check_name(new, "new weight")
+            if new in self._inputs:
+                raise ParameterError(f"rename_weights: new name {new!r} is already an input")
+        renamed = {name: mapping.get(name, name) for name in self._weights}
+        seen: dict[str, str] = {}
+        for old, new in renamed.items():
+            if new in seen:
+                raise ParameterError(
+                    f"rename_weights would merge weights {seen[new]!r} and {old!r} into "
+                    f"{new!r}: give every array its own name"
+                )
+            seen[new] = old
         out = Circuit(self.n_qubits)
         out._inputs = dict(self._inputs)
+        out._scopes = {name: self._scopes[name] for name in self._inputs if name in self._scopes}
         for name, shape in self._weights.items():
-            out.weights(mapping.get(name, name), shape)
+            out.weights(renamed[name], shape)
+            if name in self._scopes:
+                out._scopes[renamed[name]] = self._scopes[name]
 
         def sub(e: Expr) -> Expr:
             return _substitute(e, mapping)
@@ -438,7 +618,11 @@ class Circuit:
         )
 
     def draw(self, *, max_width: int = 120) -> str:
-        """A text drawing, one line per wire; long circuits wrap at ``max_width`` columns."""
+        """A text drawing, one line per wire; long circuits wrap at ``max_width`` columns.
+
+        Raises:
+            CircuitError: ``max_width`` is not a positive integer.
+        """
         from qml.drawing import draw_text
 
         return draw_text(self, max_width=max_width)
@@ -451,8 +635,17 @@ class Circuit:
         return to_qiskit(self)
 
     @classmethod
-    def from_qiskit(cls, qc, *, inputs: Sequence[str] = ("x",)) -> Circuit:
-        """Import a Qiskit circuit; parameters named in ``inputs`` become inputs, others weights."""
+    def from_qiskit(cls, qc, *, inputs: str | Sequence[str] = ("x",)) -> Circuit:
+        """Import a Qiskit circuit; parameters named in ``inputs`` become inputs, others weights.
+
+        Args:
+            qc: a ``qiskit.QuantumCircuit`` of standard gates.
+            inputs: a parameter (vector) name or names, matched exactly.
+
+        Raises:
+            InteropError: ``qc`` is not a QuantumCircuit, holds classical control, custom gates
+                or complex/non-finite angles, or ``inputs`` is not a name or names.
+        """
         from qml.interop.qiskit import from_qiskit
 
         return from_qiskit(qc, inputs=inputs)
@@ -470,9 +663,9 @@ class Circuit:
         return to_pennylane(self)
 
 
-def _substitute(e: Expr, mapping: dict[str, str]) -> Expr:
+def _substitute(e: Expr, mapping: Mapping[str, str]) -> Expr:
     if isinstance(e, Weight) and e.name in mapping:
-        return Weight(mapping[e.name], e.index, e.flat)
+        return dataclasses.replace(e, name=mapping[e.name])  # keeps its declaration (scope)
     if isinstance(e, Add):
         return Add(_substitute(e.left, mapping), _substitute(e.right, mapping))
     if isinstance(e, Mul):

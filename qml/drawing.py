@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
+
+from qml.errors import CircuitError
 
 if TYPE_CHECKING:
     from qml.circuit import Circuit, Operation, StatePrep
@@ -36,6 +39,9 @@ def _labels(op: Operation | StatePrep) -> dict[int, str]:
 def draw_text(circuit: Circuit, *, max_width: int = 120) -> str:
     """Render ``circuit`` as text; see :meth:`qml.Circuit.draw`.
 
+    Raises:
+        CircuitError: ``max_width`` is not a positive integer.
+
     Example:
         >>> import qml
         >>> c = qml.Circuit(2)
@@ -43,6 +49,8 @@ def draw_text(circuit: Circuit, *, max_width: int = 120) -> str:
         0: ─H─●─
         1: ───X─
     """
+    if isinstance(max_width, bool) or not isinstance(max_width, numbers.Integral) or max_width < 1:
+        raise CircuitError(f"max_width must be a positive integer, got {max_width!r}")
     n = circuit.n_qubits
     columns: list[dict[int, str]] = []  # column -> wire -> label
     spans: list[list[tuple[int, int]]] = []  # column -> vertical spans (lo, hi)

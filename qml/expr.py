@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import torch
 
@@ -29,6 +29,7 @@ __all__ = [
     "Mul",
     "InputArray",
     "WeightArray",
+    "Scope",
     "as_expr",
 ]
 
@@ -36,6 +37,19 @@ __all__ = [
 _PREC_ADD = 1
 _PREC_MUL = 2
 _PREC_ATOM = 3
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The declaration a symbol comes from: one ``inputs`` / ``weights`` call of one circuit.
+
+    Input and weight leaves carry it so a circuit can refuse symbols it did not declare (or
+    absorb with ``+``): ``w[1, 1]`` of a ``(2, 3)`` array must not read entry 4 of another
+    circuit's ``(3, 2)`` array called ``w``. Compared by value, so it survives pickling.
+    """
+
+    uid: str  # unique per declaration
+    declared: str  # the declaration, for messages: "weight 'w' of shape (2, 3)"
 
 
 class Expr:
@@ -70,12 +84,22 @@ class Expr:
 
     def __truediv__(self, other: object) -> Expr:
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            if other == 0:
+            divisor = _real(other, f"cannot divide {self} by {other!r}")
+            if divisor == 0:
                 raise ParameterError(f"division of {self} by zero")
-            return _mul(Const(1.0 / float(other)), self)
+            return _mul(_const(1.0 / divisor, f"{self} / {other!r}"), self)
         raise ParameterError(
             f"a parameter expression can only be divided by a real constant, got {other!r}"
         )
+
+    def __pow__(self, other: object) -> Expr:
+        raise ParameterError(
+            f"parameter expressions support +, -, * and / by a constant, not ** ({self} ** "
+            f"{other!r}); write the product out, e.g. x[0] * x[0]"
+        )
+
+    def __getitem__(self, index: object) -> Expr:
+        raise ParameterError(f"{self} is a single parameter and cannot be indexed with {index!r}")
 
     # -- interface --------------------------------------------------------------------------
     def evaluate(self, inputs: Mapping[str, torch.Tensor], weights: Mapping[str, torch.Tensor]):
@@ -141,6 +165,7 @@ class Input(Expr):
 
     name: str
     index: int
+    scope: Scope | None = field(default=None, compare=False)  # the declaration it comes from
 
     def evaluate(self, inputs, weights):
         return inputs[self.name][:, self.index]
@@ -159,6 +184,7 @@ class Weight(Expr):
     name: str
     index: tuple[int, ...]
     flat: int
+    scope: Scope | None = field(default=None, compare=False)  # the declaration it comes from
 
     def evaluate(self, inputs, weights):
         return weights[self.name][self.flat]
@@ -220,9 +246,16 @@ class Mul(Expr):
         return _PREC_MUL
 
 
+def _const(value: float, what: object) -> Const:
+    """A folded constant, refused when the folding overflowed (``1e308 * 10``) or is NaN."""
+    if not math.isfinite(value):
+        raise ParameterError(f"constant folding of {what} gives {value!r}: angles must stay finite")
+    return Const(value)
+
+
 def _add(a: Expr, b: Expr) -> Expr:
     if isinstance(a, Const) and isinstance(b, Const):
-        return Const(a.value + b.value)
+        return _const(a.value + b.value, f"{a!r} + {b!r}")
     if isinstance(a, Const) and a.value == 0.0:
         return b
     if isinstance(b, Const) and b.value == 0.0:
@@ -232,7 +265,7 @@ def _add(a: Expr, b: Expr) -> Expr:
 
 def _mul(a: Expr, b: Expr) -> Expr:
     if isinstance(a, Const) and isinstance(b, Const):
-        return Const(a.value * b.value)
+        return _const(a.value * b.value, f"{a!r} * {b!r}")
     if isinstance(b, Const):  # keep constants on the left
         a, b = b, a
     if isinstance(a, Const):
@@ -241,15 +274,30 @@ def _mul(a: Expr, b: Expr) -> Expr:
         if a.value == 0.0:
             return Const(0.0)
         if isinstance(b, Mul) and isinstance(b.left, Const):
-            return _mul(Const(a.value * b.left.value), b.right)
+            return _mul(_const(a.value * b.left.value, f"{a!r} * ({b!r})"), b.right)
     return Mul(a, b)
+
+
+def _real(value: numbers.Real, message: str) -> float:
+    """``float(value)``, refused with ``message`` when NaN, infinite or too large for a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ParameterError(
+            f"{message}, but a number in an angle must be finite (and fit a float)"
+        )
+    return number
 
 
 def _coerce(value: object, op: str) -> Expr:
     if isinstance(value, Expr):
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return Const(float(value))
+        return Const(
+            _real(value, f"cannot combine a parameter expression with {value!r} using {op!r}")
+        )
     raise ParameterError(
         f"cannot combine a parameter expression with {value!r} using {op!r}: "
         "use floats, inputs and weights"
@@ -265,16 +313,22 @@ def as_expr(value: object, *, what: str = "angle") -> Expr:
     if isinstance(value, Expr):
         return value
     if isinstance(value, WeightArray) and len(value._prefix) == len(value.shape) == 0:
-        return Weight(value.name, (), 0)
+        return Weight(value.name, (), 0, value.scope)
     if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_complex():
         value = float(value.detach().reshape(()))
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if not math.isfinite(float(value)):
-            raise ParameterError(f"{what} must be finite, got {value!r}")
-        return Const(float(value))
+        return Const(_real(value, f"{what} is {value!r}"))
     raise ParameterError(
         f"{what} must be a real number or an expression of inputs and weights, got {value!r}"
     )
+
+
+def flat_index(index: Sequence[int], shape: Sequence[int]) -> int:
+    """Row-major position of ``index`` in an array of ``shape``."""
+    flat = 0
+    for i, size in zip(index, shape, strict=True):
+        flat = flat * size + i
+    return flat
 
 
 class InputArray:
@@ -288,9 +342,10 @@ class InputArray:
         (pi - x[0]) * (pi - x[1])
     """
 
-    def __init__(self, name: str, size: int):
+    def __init__(self, name: str, size: int, *, scope: Scope | None = None):
         self.name = name
         self.size = size
+        self.scope = scope
 
     def __getitem__(self, index: int) -> Input:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
@@ -300,13 +355,13 @@ class InputArray:
             raise ParameterError(
                 f"input index {index} out of range for {self.name!r} of size {self.size}"
             )
-        return Input(self.name, i % self.size)
+        return Input(self.name, i % self.size, self.scope)
 
     def __len__(self) -> int:
         return self.size
 
     def __iter__(self) -> Iterator[Input]:
-        return (Input(self.name, i) for i in range(self.size))
+        return (Input(self.name, i, self.scope) for i in range(self.size))
 
     def __repr__(self) -> str:
         return f"InputArray({self.name!r}, size={self.size})"
@@ -318,10 +373,18 @@ class WeightArray:
     Partial indexing returns a view, so ``w[l][q]`` and ``w[l, q]`` are the same weight.
     """
 
-    def __init__(self, name: str, shape: tuple[int, ...], _prefix: tuple[int, ...] = ()):
+    def __init__(
+        self,
+        name: str,
+        shape: tuple[int, ...],
+        _prefix: tuple[int, ...] = (),
+        *,
+        scope: Scope | None = None,
+    ):
         self.name = name
         self.shape = shape
         self._prefix = _prefix
+        self.scope = scope
 
     @property
     def numel(self) -> int:
@@ -345,11 +408,8 @@ class WeightArray:
                 )
             norm.append(int(i) % size)
         if len(norm) < len(self.shape):
-            return WeightArray(self.name, self.shape, tuple(norm))
-        flat = 0
-        for axis, i in enumerate(norm):
-            flat = flat * self.shape[axis] + i
-        return Weight(self.name, tuple(norm), flat)
+            return WeightArray(self.name, self.shape, tuple(norm), scope=self.scope)
+        return Weight(self.name, tuple(norm), flat_index(norm, self.shape), self.scope)
 
     def __len__(self) -> int:
         if len(self._prefix) >= len(self.shape):

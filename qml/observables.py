@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -57,25 +58,28 @@ class Observable:
         return out
 
     # -- algebra ----------------------------------------------------------------------------
+    def _operand(self, other: object, op: str) -> Observable:
+        """``other`` as an observable (a real number is a multiple of the identity)."""
+        if isinstance(other, Observable):
+            return other
+        if _is_real_scalar(other):
+            return PauliWord({}, _coefficient(other, f"the constant in {self} {op} {other!r}"))
+        raise ObservableError(
+            f"cannot combine observable {self} with {other!r} using {op!r}: use observables "
+            "and real numbers"
+        )
+
     def __add__(self, other: object) -> PauliSum:
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            other = float(other) * PauliWord({})
-        if not isinstance(other, Observable):
-            return NotImplemented
-        return PauliSum(self.terms() + other.terms())
+        return PauliSum(self.terms() + self._operand(other, "+").terms())
 
     def __radd__(self, other: object) -> PauliSum:
-        return self.__add__(other)
+        return PauliSum(self.terms() + self._operand(other, "+").terms())
 
     def __sub__(self, other: object) -> PauliSum:
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            other = float(other) * PauliWord({})
-        if not isinstance(other, Observable):
-            return NotImplemented
-        return PauliSum(self.terms() + [(-c, t) for c, t in other.terms()])
+        return PauliSum(self.terms() + [(-c, t) for c, t in self._operand(other, "-").terms()])
 
     def __rsub__(self, other: object) -> PauliSum:
-        return (-1.0 * self).__add__(other)
+        return PauliSum([(-c, t) for c, t in self.terms()] + self._operand(other, "-").terms())
 
     def __neg__(self) -> Observable:
         return -1.0 * self
@@ -87,21 +91,29 @@ class Observable:
         return self._scale(scalar)
 
     def _scale(self, scalar: object) -> Observable:
+        if isinstance(scalar, torch.Tensor) and scalar.numel() == 1 and not scalar.is_complex():
+            scalar = float(scalar.detach().reshape(()))
         if isinstance(scalar, bool) or not isinstance(scalar, numbers.Number):
-            return NotImplemented
-        if isinstance(scalar, complex) and scalar.imag != 0:
+            raise ObservableError(
+                f"an observable can only be multiplied by a real number, got {scalar!r} "
+                f"(times {self})"
+            )
+        number = complex(scalar)  # type: ignore[call-overload]
+        if number.imag != 0:
             raise ObservableError(
                 f"coefficient {scalar!r} is not real: a complex multiple of {self} is not Hermitian"
             )
-        value = float(complex(scalar).real)  # type: ignore[arg-type, call-overload]
-        terms = [(value * c, t) for c, t in self.terms()]
+        value = _coefficient(number.real, f"{scalar!r} * {self}")
+        terms = [(_coefficient(value * c, f"{scalar!r} * {self}"), t) for c, t in self.terms()]
         if len(terms) == 1 and isinstance(terms[0][1], PauliWord):
             return terms[0][1]._with_coeff(terms[0][0])
         return PauliSum(terms)
 
     def __matmul__(self, other: object) -> Observable:
         if not isinstance(other, Observable):
-            return NotImplemented
+            raise ObservableError(
+                f"@ takes two observables (a tensor product), got {self} @ {other!r}"
+            )
         out: list[tuple[complex, PauliWord]] = []
         for ca, ta in self.terms():
             for cb, tb in other.terms():
@@ -124,7 +136,7 @@ class Observable:
                     f"{self} @ {other} has the imaginary coefficient {complex(c)!r} on "
                     f"{words[key]}: the product is not Hermitian"
                 )
-            terms.append((float(complex(c).real), words[key]))
+            terms.append((_coefficient(complex(c).real, f"{self} @ {other}"), words[key]))
         if len(terms) == 1:
             return words[next(iter(total))]._with_coeff(terms[0][0])
         return PauliSum(terms)
@@ -145,9 +157,14 @@ class PauliWord(Observable):
     """
 
     def __init__(self, paulis: dict[int, str], coeff: float = 1.0, identity_wires=()):
-        self.paulis = dict(sorted(paulis.items()))
-        self.coeff = float(coeff)
-        self.identity_wires = tuple(sorted(set(identity_wires) - set(self.paulis)))
+        for w, p in paulis.items():
+            _wire(w, "Pauli word")
+            if p not in ("X", "Y", "Z"):
+                raise ObservableError(f"a Pauli word maps wires to 'X', 'Y' or 'Z', got {p!r}")
+        self.paulis = {int(w): p for w, p in sorted(paulis.items())}
+        self.coeff = _coefficient(coeff, "a Pauli word")
+        ids = {_wire(w, "Pauli word") for w in identity_wires}
+        self.identity_wires = tuple(sorted(ids - set(self.paulis)))
 
     @property
     def key(self) -> tuple:
@@ -199,7 +216,21 @@ class PauliSum(Observable):
     """A real-weighted sum of Pauli words (and Hermitian matrices)."""
 
     def __init__(self, terms: Iterable[tuple[float, PauliWord | Hermitian]]):
-        self._terms = [(float(c), t) for c, t in terms]
+        self._terms = []
+        for entry in terms:
+            if not (isinstance(entry, tuple) and len(entry) == 2):
+                raise ObservableError(
+                    f"a Pauli sum term is a (coefficient, term) pair, got {entry!r}"
+                )
+            c, t = entry
+            if not isinstance(t, (PauliWord, Hermitian)):
+                raise ObservableError(
+                    f"a Pauli sum term must be a Pauli word or Hermitian, got {t!r}"
+                )
+            c = _coefficient(c, f"the term {t}")
+            if isinstance(t, PauliWord) and t.coeff != 1.0:  # 2 * (3 * Z) is 6 * Z
+                c, t = _coefficient(c * t.coeff, f"the term {t}"), t._with_coeff(1.0)
+            self._terms.append((c, t))
 
     @property
     def wires(self) -> tuple[int, ...]:
@@ -229,17 +260,26 @@ class Hermitian(Observable):
     """
 
     def __init__(self, matrix, wires: Sequence[int] | int):
-        wires = (int(wires),) if isinstance(wires, numbers.Integral) else tuple(wires)  # type: ignore[arg-type]
+        if isinstance(wires, numbers.Integral) and not isinstance(wires, bool):
+            given: Iterable[object] = (wires,)
+        elif isinstance(wires, (str, bytes)) or not isinstance(wires, Iterable):
+            raise ObservableError(
+                f"Hermitian wires must be an integer or a sequence of integers, got {wires!r}"
+            )
+        else:
+            given = wires
+        wires = tuple(_wire(w, "Hermitian") for w in given)
         if len(set(wires)) != len(wires) or not wires:
             raise ObservableError(f"Hermitian needs distinct wires, got {wires}")
-        m = np.asarray(
-            matrix.detach().cpu().numpy() if isinstance(matrix, torch.Tensor) else matrix,
-            dtype=complex,
-        )
+        m = _matrix(matrix)
         d = 2 ** len(wires)
         if m.shape != (d, d):
             raise ObservableError(
                 f"Hermitian on wires {wires} needs a {d}x{d} matrix, got shape {m.shape}"
+            )
+        if not np.isfinite(m).all():
+            raise ObservableError(
+                f"matrix on wires {wires} has non-finite entries (nan or inf): {matrix!r}"
             )
         if not np.allclose(m, m.conj().T, atol=1e-10):
             err = float(np.abs(m - m.conj().T).max())
@@ -267,6 +307,51 @@ class Hermitian(Observable):
 
     def __repr__(self) -> str:
         return f"Hermitian(wires={list(self._wires)})"
+
+
+def _is_real_scalar(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _coefficient(value: object, where: str) -> float:
+    """A finite real coefficient, or :class:`ObservableError` naming the value."""
+    if not _is_real_scalar(value):
+        raise ObservableError(f"coefficient of {where} must be a real number, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ObservableError(f"coefficient of {where} must be finite, got {number!r}")
+    return number
+
+
+def _wire(wire: object, what: str) -> int:
+    """A non-negative integer wire (numpy integers are fine), or :class:`ObservableError`."""
+    if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
+        raise ObservableError(f"{what} wire must be a non-negative integer, got {wire!r}")
+    return int(wire)
+
+
+def _matrix(matrix: object) -> np.ndarray:
+    """``matrix`` (array-like or tensor) as a complex ndarray of numbers."""
+    if isinstance(matrix, torch.Tensor):
+        matrix = matrix.detach().cpu().numpy()
+    try:
+        raw = np.asarray(matrix)
+    except (ValueError, TypeError) as e:  # ragged nested lists
+        raise ObservableError(
+            f"Hermitian matrix must be a square array of numbers, got {matrix!r}"
+        ) from e
+    if raw.dtype.kind == "O" and all(
+        isinstance(v, numbers.Number) and not isinstance(v, bool) for v in raw.flat
+    ):
+        raw = raw.astype(complex)  # an object array of numbers (Fractions, Python complex)
+    if raw.dtype.kind not in "iufc":  # bool, str, object, ...
+        raise ObservableError(
+            f"Hermitian matrix must hold numbers, got {matrix!r} (dtype {raw.dtype})"
+        )
+    return raw.astype(complex)
 
 
 def _pauli(letter: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qml.errors import QmlError
 
@@ -38,7 +38,9 @@ def estimate_shots(
         The total number of shots, rounded up.
 
     Raises:
-        EstimateError: an empty group list, a non-positive error, or a negative variance.
+        EstimateError: no groups or an empty group, a coefficient or variance that is not a
+            finite real number, an error outside (0, 1], a negative variance, or a shot count
+            too large to represent.
 
     Example:
         >>> estimate_shots([[-0.32707061, 0.7896887], [0.18121046]], error=0.0016)
@@ -46,15 +48,55 @@ def estimate_shots(
     """
     if isinstance(error, bool) or not isinstance(error, numbers.Real) or not 0 < error <= 1:
         raise EstimateError(f"error must be a number in (0, 1], got {error!r}")
-    if not coefficient_groups:
-        raise EstimateError("coefficient_groups is empty: give at least one group")
-    if variances is None:
-        variances = [sum(float(c) ** 2 for c in group) for group in coefficient_groups]
-    elif len(variances) != len(coefficient_groups):
+    groups = _sequence(coefficient_groups, "coefficient_groups", "lists of coefficients")
+    if not groups:
         raise EstimateError(
-            f"{len(variances)} variances for {len(coefficient_groups)} coefficient groups"
+            f"coefficient_groups is empty (got {coefficient_groups!r}): give at least one group"
         )
-    for v in variances:
+    coeffs = []
+    for g, group in enumerate(groups):
+        row = _sequence(group, f"coefficient group {g}", "coefficients")
+        if not row:
+            raise EstimateError(
+                f"coefficient group {g} is empty (groups: {coefficient_groups!r}): "
+                "every measured group has at least one term"
+            )
+        coeffs.append([_finite(c, f"coefficient in group {g}") for c in row])
+    if variances is None:
+        values = [math.fsum(c * c for c in row) for row in coeffs]
+    else:
+        given = _sequence(variances, "variances", "numbers, one per group")
+        if len(given) != len(groups):
+            raise EstimateError(f"{len(given)} variances for {len(groups)} coefficient groups")
+        values = [_finite(v, "variance") for v in given]
+    for v in values:
         if v < 0:
             raise EstimateError(f"variances must be non-negative, got {v}")
-    return math.ceil(sum(math.sqrt(v) for v in variances) ** 2 / error**2)
+    root = math.fsum(math.sqrt(v) for v in values) / error  # error**2 may underflow to 0
+    shots = root * root  # inf, not OverflowError, when too large
+    if not math.isfinite(shots):
+        raise EstimateError(
+            f"the shots for coefficients {coefficient_groups!r} at error {error!r} overflow "
+            f"({shots!r}): the coefficients or variances are too large"
+        )
+    return math.ceil(shots)
+
+
+def _sequence(value: object, what: str, of: str) -> list:
+    """``value`` as a list, or :class:`EstimateError` when it is not a sequence."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise EstimateError(f"{what} must be a sequence of {of}, got {value!r}")
+    return list(value)
+
+
+def _finite(value: object, what: str) -> float:
+    """``value`` as a finite float, or :class:`EstimateError` naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise EstimateError(f"{what} must be a real number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise EstimateError(f"{what} must be finite, got {value!r}")
+    return number
