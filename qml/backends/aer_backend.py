@@ -11,7 +11,18 @@ to the fake backend's basis and coupling map (``generate_preset_pass_manager``),
 follow the layout (``SparsePauliOp.apply_layout``), and the noise model is built from the
 backend's calibration for the active qubits only, simulated as an exact density matrix
 (measured in docs/notes/aer-backend-research.md: the full 156-qubit FakeFez model costs ~3 s a
-call, the compact one ~0.03 s, with identical results).
+call, the compact one ~0.03 s, with identical results). ``"ibm_<name>"`` names the same fake
+backend (the estimator's targets are named so). A custom ``qiskit_aer.noise.NoiseModel`` is
+simulated as a density matrix on the circuit transpiled to the model's basis gates (no layout).
+
+Shots: one measured circuit per qubit-wise commuting group of the observables' terms
+(:mod:`qml.measurement_groups`, the grouping the estimator counts), all groups and rows in one
+``SamplerV2`` run seeded from the layer's generator; every term's estimate is the parity of
+its wires' bits in its group's samples.
+
+Memory: before each run the bytes of one state (``16 * 2**n``, or ``16 * 4**n`` for a density
+matrix) are checked against the free memory (Aer runs the bound rows of a circuit one after
+another), raising :class:`~qml.errors.MemoryBudgetError` rather than dying inside Aer.
 """
 
 from __future__ import annotations
@@ -34,11 +45,13 @@ from qml.backends.slots import (
 )
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
-from qml.errors import BackendError
+from qml.errors import BackendError, MemoryBudgetError
 from qml.interop.bitorder import to_sparse_pauli_op
-from qml.observables import Observable
+from qml.measurement_groups import draw_seed, estimates_from_bits, measurement_groups
+from qml.observables import Observable, Z
 from qml.sim.angles import AngleProgram
 from qml.sim.gradients import mask_rules
+from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, format_bytes
 from qml.sim.schedule import build_schedule
 
 __all__ = ["AerBackend", "AerExecutable", "fake_backend_names"]
@@ -76,16 +89,76 @@ def fake_backend_names() -> list[str]:
     return sorted(f"fake_{n}" for n in names)
 
 
+def _fake_name(noise: str) -> str:
+    """``fake_<name>`` for ``fake_<name>`` or ``ibm_<name>`` (the estimator's target names)."""
+    base = noise.strip().lower()
+    for prefix in ("fake_", "ibm_"):
+        if base.startswith(prefix):
+            return "fake_" + base.removeprefix(prefix)
+    return base
+
+
 @functools.cache
 def _fake_backend(noise: str):
     from qiskit_ibm_runtime import fake_provider
 
-    base = noise.removeprefix("fake_")
-    for attr in (f"Fake{base.capitalize()}", f"Fake{base.capitalize()}V2"):
-        cls = getattr(fake_provider, attr, None)
-        if cls is not None:
-            return cls()
-    raise BackendError(f"unknown noise backend {noise!r}; known: {', '.join(fake_backend_names())}")
+    name = _fake_name(noise)
+    if name in fake_backend_names():
+        base = name.removeprefix("fake_")
+        for attr in (f"Fake{base.capitalize()}V2", f"Fake{base.capitalize()}"):
+            cls = getattr(fake_provider, attr, None)
+            if cls is not None:
+                return cls()
+    raise BackendError(
+        f"unknown noise backend {noise!r}; known: {', '.join(fake_backend_names())} "
+        "(or ibm_<name> for fake_<name>)"
+    )
+
+
+def _check_noise(noise: object) -> None:
+    """Refuse a ``noise`` that is neither a fake backend's name nor an Aer ``NoiseModel``."""
+    if noise is None or isinstance(noise, str):
+        if noise is not None:
+            _fake_backend(noise)  # unknown names fail now, listing the known ones
+        return
+    from qiskit_aer.noise import NoiseModel
+
+    if not isinstance(noise, NoiseModel):
+        raise BackendError(
+            "noise must be a fake backend's name ('fake_fez', 'ibm_fez', ...) or a "
+            f"qiskit_aer.noise.NoiseModel, got {noise!r}"
+        )
+
+
+def _model_basis(model) -> list[str]:
+    """Gates to transpile to for a custom NoiseModel: its basis, without the controlled
+    rotations Aer mis-binds (their decompositions carry the noise of the basis gates)."""
+    keep = set(AER_BASIS) | {"id", "u1", "u2", "u3"}
+    return sorted(g for g in model.basis_gates if g in keep)
+
+
+def _state_bytes(n_qubits: int, *, density: bool) -> int:
+    """Bytes of one Aer state: complex128 amplitudes, ``4**n`` of them for a density matrix."""
+    return 16 * (4**n_qubits if density else 2**n_qubits)
+
+
+def check_memory(n_qubits: int, *, density: bool, states: int = 1, where: str) -> None:
+    """Raise :class:`MemoryBudgetError` if ``states`` states of ``n_qubits`` do not fit.
+
+    Raises:
+        MemoryBudgetError: naming the bytes needed and available.
+    """
+    need = states * _state_bytes(n_qubits, density=density)
+    if need <= ALWAYS_FITS_BYTES:
+        return
+    have = available_bytes(torch.device("cpu"))
+    if need > have:
+        kind = "density matrix" if density else "statevector"
+        raise MemoryBudgetError(
+            f"{where}: a {kind} of {n_qubits} qubits needs about {format_bytes(need)}"
+            f"{f' ({states} at once)' if states > 1 else ''}, but {format_bytes(have)} is "
+            "available; use fewer qubits"
+        )
 
 
 @functools.cache
@@ -140,17 +213,50 @@ class AerExecutable:
         self.rows = SlotRows(self.program)
         self.rules = shift_rules(self.program, sched.slot_gate)
 
+        n = circuit.n_qubits
         qc = slot_circuit(circuit).to_qiskit()
-        obs = [to_sparse_pauli_op(o, circuit.n_qubits) for o in observables]
+        obs = [to_sparse_pauli_op(o, n) for o in observables]
+        # one measured circuit per qubit-wise commuting group (qml.measurement_groups)
+        self._grouping = measurement_groups(observables) if shots is not None else None
+        measured = sorted(
+            {w for g in self._grouping.groups for w in g.wires} if self._grouping else set()
+        )
+        self._phys = {w: w for w in range(n)}  # qml wire -> qubit of the simulated circuit
         options: dict = {"method": "statevector"}
-        if backend.noise is not None:
-            fake = _fake_backend(backend.noise)
+        noise = backend.noise
+        if isinstance(noise, str):
+            fake = _fake_backend(noise)
+            if fake.num_qubits < n:
+                raise BackendError(
+                    f"noise={noise!r} models a {fake.num_qubits}-qubit device, but the circuit "
+                    f"has {n} qubits; choose a wider backend (e.g. 'fake_fez', 156 qubits)"
+                )
             pm = generate_preset_pass_manager(optimization_level=1, backend=fake,
                                               seed_transpiler=0)  # fmt: skip
-            isa = pm.run(qc)
+            try:
+                isa = pm.run(qc)
+            except Exception as exc:  # noqa: BLE001 - Qiskit's TranspilerError and others
+                raise BackendError(
+                    f"could not transpile the {n}-qubit circuit for noise={noise!r} "
+                    f"({fake.num_qubits} qubits): {exc}"
+                ) from exc
             isa_obs = [o.apply_layout(isa.layout) for o in obs]
-            qc, obs, noise_model = _compact(isa, isa_obs, backend.noise, QuantumCircuit)
+            wire_ops = [to_sparse_pauli_op(Z(w), n).apply_layout(isa.layout) for w in measured]
+            qc, all_obs, noise_model = _compact(isa, isa_obs + wire_ops, noise, QuantumCircuit)
+            obs = all_obs[: len(isa_obs)]
+            for w, op in zip(measured, all_obs[len(isa_obs) :], strict=True):
+                self._phys[w] = int(op.to_sparse_list()[0][1][0])
             options = {"method": "density_matrix", "noise_model": noise_model}
+        elif noise is not None:  # a custom NoiseModel, on its own basis gates
+            basis = _model_basis(noise)
+            try:
+                qc = transpile(qc, basis_gates=basis, optimization_level=0)
+            except Exception as exc:  # noqa: BLE001 - Qiskit's TranspilerError and others
+                raise BackendError(
+                    f"could not transpile the circuit to the noise model's basis gates {basis}: "
+                    f"{exc}"
+                ) from exc
+            options = {"method": "density_matrix", "noise_model": noise}
         else:
             # Aer 0.18 mis-binds parameters of controlled rotations and controlled phases in
             # row-batched runs (rows go missing or come out wrong); their decompositions in
@@ -164,6 +270,7 @@ class AerExecutable:
         if backend.gpu:
             options["device"] = "GPU"
         self.n_params = qc.num_parameters
+        self._density = options["method"] == "density_matrix"
         # Qiskit orders parameters by name; a ParameterVector's entries sort by index
         self._qc, self._obs = qc, obs
 
@@ -177,62 +284,57 @@ class AerExecutable:
         self._simulator = _Counting(**options)
         self._estimator = EstimatorV2.from_backend(self._simulator)
         if shots is not None:
-            self._prepare_shots(qc, obs)
+            self._prepare_shots(qc)
 
-    def _prepare_shots(self, qc, obs) -> None:
-        """One measured circuit per distinct Pauli label, rotated onto Z (X: H; Y: S^dagger H)."""
-        from qiskit.quantum_info import SparsePauliOp
+    def _prepare_shots(self, qc) -> None:
+        """One measured circuit per measurement group: the group's wires rotated onto Z
+        (X: H; Y: S^dagger then H; a Hermitian: its eigenvector matrix V^dagger) and measured
+        into a register ``meas`` in the group's wire order. The rotations are ideal gates (a
+        noise model's errors sit on its basis gates); readout errors apply."""
+        from qiskit import ClassicalRegister
+        from qiskit.circuit.library import UnitaryGate
 
-        labels: dict[str, int] = {}
-        self._shot_terms: list[list[tuple[int, float]]] = []  # per observable: (label id, coeff)
-        self._identity: list[float] = []
-        for o in obs:
-            terms, const = [], 0.0
-            for label, coeff in zip(o.paulis.to_labels(), o.coeffs, strict=True):
-                if set(label) == {"I"}:
-                    const += float(coeff.real)
-                    continue
-                terms.append((labels.setdefault(label, len(labels)), float(coeff.real)))
-            self._shot_terms.append(terms)
-            self._identity.append(const)
-        self._shot_circuits, self._z_ops = [], []
-        width = qc.num_qubits
-        for label in labels:
+        assert self._grouping is not None  # only called with shots
+        self._shot_circuits = []
+        phys = self._phys
+        for group in self._grouping.groups:
             c = qc.copy()
-            for q in range(width):
-                ch = label[width - 1 - q]
-                if ch == "Y":
-                    c.sdg(q)
-                if ch in "XY":
-                    c.h(q)
-            c.measure_all()
+            meas = ClassicalRegister(len(group.wires), "meas")
+            c.add_register(meas)
+            if group.v_dag is not None:
+                # Qiskit's matrix convention: qargs[0] is the least significant bit
+                c.append(UnitaryGate(group.v_dag), [phys[w] for w in reversed(group.wires)])
+            else:
+                for w, p in group.basis:
+                    if p == "Y":
+                        c.sdg(phys[w])
+                    if p in "XY":
+                        c.h(phys[w])
+            for i, w in enumerate(group.wires):
+                c.measure(phys[w], meas[i])
             self._shot_circuits.append(c)
-            z = "".join("Z" if ch != "I" else "I" for ch in label)
-            self._z_ops.append(SparsePauliOp(z))
 
     def _sampled(self, s: np.ndarray, generator) -> np.ndarray:
-        """Shot estimates ``(R, n_obs)``: every measured circuit and row in one Aer run."""
+        """Shot estimates ``(R, n_obs)``: every group's circuit and every row in one Aer run."""
         from qiskit_aer.primitives import SamplerV2
 
-        seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
-        sampler = SamplerV2.from_backend(self._simulator, seed=seed)
-        pubs = [(c, s) if self.n_params else (c,) for c in self._shot_circuits]
-        result = sampler.run(pubs, shots=self.shots).result()
+        assert self._grouping is not None  # only called with shots
         rows = s.shape[0]
-        per_label = []
-        for i, z in enumerate(self._z_ops):
-            bits = result[i].data.meas
-            values = np.asarray(bits.expectation_values(z), dtype=np.float64)
-            per_label.append(np.broadcast_to(values, (rows,)))
-        out = np.zeros((rows, len(self._shot_terms)))
-        for k, terms in enumerate(self._shot_terms):
-            out[:, k] = self._identity[k]
-            for label_id, coeff in terms:
-                out[:, k] += coeff * per_label[label_id]
-        return out
+        seed = draw_seed(generator)
+        bits = []
+        if self._shot_circuits:
+            sampler = SamplerV2.from_backend(self._simulator, seed=seed)
+            pubs = [(c, s) if self.n_params else (c,) for c in self._shot_circuits]
+            result = sampler.run(pubs, shots=self.shots).result()
+            for i in range(len(pubs)):
+                b = result[i].data.meas.to_bool_array(order="little")  # (R, shots, k) | (shots, k)
+                b = np.broadcast_to(b, (rows,) + b.shape[-2:])
+                bits.append(torch.from_numpy(np.array(b, dtype=np.uint8)))
+        return estimates_from_bits(self._grouping, bits, rows=rows).numpy()
 
     def _evaluate(self, shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
         rows = sample.shape[0]
+        check_memory(self._qc.num_qubits, density=self._density, where="backend 'aer'")
         s = self.rows.rows(shared.double(), sample.double()).cpu().numpy()
         start = time.perf_counter()
         if self.shots is not None:
@@ -250,6 +352,10 @@ class AerExecutable:
         self.stats.circuits += rows
         self.stats.seconds += time.perf_counter() - start
         return torch.as_tensor(np.array(evs, dtype=np.float64)).to(sample.dtype)
+
+    def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
+        """The gradient method in use (``auto`` is qml's parameter-shift on Aer)."""
+        return "parameter-shift" if self.diff_method == "auto" else self.diff_method
 
     def expvals(self, inputs, weights, *, batch, dtype, device, generator=None) -> torch.Tensor:
         real = torch.float64 if dtype == torch.complex128 else torch.float32
@@ -302,16 +408,24 @@ def _compact(isa, isa_obs, noise: str, QuantumCircuit):
 
 
 class AerBackend:
-    """``aer`` (CPU) or ``aer:gpu``; ``noise="fake_<name>"`` adds a calibrated noise model."""
+    """``aer`` (CPU) or ``aer:gpu``; ``noise="fake_<name>"`` (or ``"ibm_<name>"``) adds the
+    calibrated noise model of that fake backend, ``noise=NoiseModel(...)`` a custom one.
 
-    def __init__(self, name: str, *, noise: str | None = None, strict: bool = False):
+    Raises:
+        BackendError: an unknown name or option, a ``noise`` that is neither a known fake
+            backend's name nor a ``qiskit_aer.noise.NoiseModel``, a ``strict`` that is not a
+            bool, or ``aer:gpu`` without a usable GPU under ``strict=True``.
+    """
+
+    def __init__(self, name: str, *, noise: object = None, strict: bool = False):
         prefix, _, option = name.partition(":")
         if prefix != "aer" or option not in ("", "gpu", "cpu"):
             raise BackendError(f"Aer backends are 'aer', 'aer:cpu' or 'aer:gpu', got {name!r}")
+        if not isinstance(strict, bool):
+            raise BackendError(f"strict must be True or False, got {strict!r}")
         self.name = name
+        _check_noise(noise)
         self.noise = noise
-        if noise is not None:
-            _fake_backend(noise)  # unknown names fail now, listing the known ones
         self.gpu = option == "gpu"
         if self.gpu and not _gpu_usable():
             message = (

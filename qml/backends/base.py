@@ -72,6 +72,10 @@ class Executable(Protocol):
 
     stats: ExecutionStats
 
+    def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
+        """The gradient method a call of ``batch`` samples uses (``"auto"`` resolved)."""
+        ...
+
     def cost(self, *, batch: int, dtype: torch.dtype, device: torch.device):
         """Memory and traffic of one training step (a ``CostEstimate``)."""
         ...

@@ -6,6 +6,20 @@ through its torch interface; ``parameter-shift`` and ``spsa`` are qml's shift ru
 (:mod:`qml.sim.gradients`) over the slot circuit (:mod:`qml.backends.slots`), so every
 shifted circuit of every sample is packed into as few broadcast executions as memory allows
 (PennyLane's own parameter-shift cannot differentiate broadcast tapes).
+
+Shots: the observables' terms are grouped qubit-wise (:mod:`qml.measurement_groups`, the
+grouping the estimator counts); each group is one tape (the slot circuit, the group's basis
+rotation, ``qml.sample`` of its wires) and all groups run in one ``qml.execute``. The seed:
+PennyLane devices take ``seed=`` (an int or a numpy Generator) only when they are created, so
+each shot evaluation draws an int from the layer's generator (:func:`draw_seed`) and creates a
+fresh device with it; a real PennyLane device does the sampling, and one layer seed gives the
+same estimates. A device that does not take ``seed=`` returns the exact probabilities of each
+rotated group instead, and qml samples them (:func:`qml.sim.measure.sample_bits`) with the
+generator.
+
+Memory: before running, the state bytes (``16 * 2**n``, ``16 * 4**n`` on mixed-state devices)
+times the rows a device holds at once (all of a broadcast on the ``default.*`` devices, one on
+others) are checked against the free memory (:class:`~qml.errors.MemoryBudgetError`).
 """
 
 from __future__ import annotations
@@ -25,11 +39,18 @@ from qml.backends.slots import (
 )
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
-from qml.errors import BackendError, DiffMethodError
+from qml.errors import BackendError, DiffMethodError, MemoryBudgetError
+from qml.measurement_groups import (
+    MeasurementGroup,
+    draw_seed,
+    estimates_from_bits,
+    measurement_groups,
+)
 from qml.observables import Observable
 from qml.sim.angles import AngleProgram
 from qml.sim.gradients import mask_rules
 from qml.sim.measure import sample_bits
+from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, format_bytes
 from qml.sim.schedule import build_schedule
 
 __all__ = ["PennyLaneBackend", "PennyLaneExecutable"]
@@ -39,7 +60,33 @@ __all__ = ["PennyLaneBackend", "PennyLaneExecutable"]
 BACKPROP_DEVICES = ("default.qubit",)
 MAX_QUBITS = 30
 SPSA_EPS = 0.05
-SHIFT_ROW_BYTES = 2**20  # rows of a shift batch are sized as if a state took this much
+SHIFT_ROW_BYTES = 2**20  # rows of a shift batch are sized as if a state took at least this
+MIXED_DEVICES = ("default.mixed", "default.qutrit.mixed")  # density matrices: 4**n amplitudes
+BROADCAST_DEVICES = ("default.qubit", "default.mixed")  # hold every row of a broadcast at once
+AMPLITUDE_BYTES = 16  # complex128
+
+
+def _state_bytes(device_name: str, n_qubits: int) -> int:
+    return AMPLITUDE_BYTES * (4**n_qubits if device_name in MIXED_DEVICES else 2**n_qubits)
+
+
+def check_memory(device_name: str, n_qubits: int, rows: int) -> None:
+    """Raise :class:`MemoryBudgetError` if ``rows`` states would not fit in the free memory.
+
+    Raises:
+        MemoryBudgetError: naming the bytes needed and available.
+    """
+    held = rows if device_name in BROADCAST_DEVICES else 1
+    need = held * _state_bytes(device_name, n_qubits)
+    if need <= ALWAYS_FITS_BYTES:
+        return
+    have = available_bytes(torch.device("cpu"))
+    if need > have:
+        raise MemoryBudgetError(
+            f"pennylane:{device_name}: {held} state(s) of {n_qubits} qubits need about "
+            f"{format_bytes(need)}, but {format_bytes(have)} is available; use fewer qubits"
+            + (" or a smaller batch" if held > 1 else "")
+        )
 
 
 def _pennylane():
@@ -66,12 +113,14 @@ class PennyLaneExecutable:
         self.diff_method = diff_method
         self.stats = ExecutionStats()
         self.device_name = backend.device_name
+        self._generator: torch.Generator | None = None
         try:
             self.device = pl.device(backend.device_name, wires=circuit.n_qubits)
         except Exception as exc:  # PennyLane raises its own DeviceError and others
             raise BackendError(
                 f"PennyLane device {backend.device_name!r} could not be created: {exc}"
             ) from exc
+        self._observables = list(observables)
         pl_obs = [observable_to_pennylane(o) for o in observables]
         self.n_obs = len(pl_obs)
         qfunc = circuit.to_pennylane()
@@ -109,6 +158,68 @@ class PennyLaneExecutable:
             return pl.probs(wires=wires)
 
         self._direct, self._slot_node, self._probs = direct, slot_node, probs_node
+        self._row_bytes = max(SHIFT_ROW_BYTES, _state_bytes(self.device_name, circuit.n_qubits))
+        if shots is not None:
+            self._prepare_shots(pl, run_slots)
+
+    def _prepare_shots(self, pl, run_slots) -> None:
+        """One tape function per measurement group; probe whether the device takes a seed."""
+        self._grouping = measurement_groups(self._observables)
+        try:
+            pl.device(self.device_name, wires=self.circuit.n_qubits, seed=0)
+            self._seeded = True
+        except Exception:  # noqa: BLE001 - a device without seed=: sample exact probabilities
+            self._seeded = False
+
+        def measure(group: MeasurementGroup):
+            def fn(s):
+                run_slots(s)
+                wires = list(group.wires)
+                if group.v_dag is not None:
+                    pl.QubitUnitary(group.v_dag, wires=wires)  # first wire most significant
+                else:
+                    for w, p in group.basis:
+                        if p == "Y":
+                            pl.adjoint(pl.S)(wires=w)
+                        if p in "XY":
+                            pl.Hadamard(wires=w)
+                return pl.sample(wires=wires) if self._seeded else pl.probs(wires=wires)
+
+            return fn
+
+        self._group_fns = [measure(g) for g in self._grouping.groups]
+
+    def _sampled(self, s: torch.Tensor, rows: int, generator) -> torch.Tensor:
+        """``(R, n_obs)`` float64 shot estimates: every group's tape in one execution."""
+        pl = _pennylane()
+        shots = self.shots
+        assert shots is not None  # only called with shots
+        arg = s if s.shape[1] else None
+        n = self.circuit.n_qubits
+        if self._seeded:
+            device = pl.device(self.device_name, wires=n, seed=draw_seed(generator))
+            tapes = [pl.tape.make_qscript(fn, shots=shots)(arg) for fn in self._group_fns]
+        else:
+            device = self.device
+            tapes = [pl.tape.make_qscript(fn)(arg) for fn in self._group_fns]
+        results = pl.execute(tapes, device, diff_method=None) if tapes else []
+        bits = []
+        for group, r in zip(self._grouping.groups, results, strict=True):
+            k = len(group.wires)
+            r = torch.as_tensor(r)
+            if self._seeded:
+                b = r.reshape(-1, shots, k)
+            else:
+                b = sample_bits(r.reshape(-1, 2**k), shots, k, generator=generator)
+            bits.append(b.expand(rows, -1, -1))
+        return estimates_from_bits(self._grouping, bits, rows=rows)
+
+    def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
+        """The gradient method in use: PennyLane's backprop where the device has it (and
+        ``auto`` or ``backprop`` was asked), else qml's parameter-shift for ``auto``."""
+        if self.backprop:
+            return "backprop"
+        return "parameter-shift" if self.diff_method == "auto" else self.diff_method
 
     def _stack(self, out, rows: int) -> torch.Tensor:
         cols = [torch.as_tensor(o, dtype=torch.float64).reshape(-1) for o in out]
@@ -117,8 +228,15 @@ class PennyLaneExecutable:
 
     def _evaluate(self, shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
         rows = sample.shape[0]
+        check_memory(self.device_name, self.circuit.n_qubits, rows)
         s = self.rows.rows(shared.double(), sample.double())
         start = time.perf_counter()
+        if self.shots is not None:
+            out = self._sampled(s, rows, self._generator)
+            circuits = rows * len(self._grouping)
+            self.stats.record(circuits=circuits, shots=self.shots,
+                              seconds=time.perf_counter() - start)  # fmt: skip
+            return out.to(sample.dtype)
         out = self._slot_node(s if s.shape[1] else None)
         self.stats.record(circuits=rows, shots=self.shots, seconds=time.perf_counter() - start)
         return self._stack(out, rows).to(sample.dtype)
@@ -127,7 +245,9 @@ class PennyLaneExecutable:
         real = torch.float64 if dtype == torch.complex128 else torch.float32
         grad = needs_grad(inputs, weights)
         method = self.diff_method
+        self._generator = generator
         if self.backprop:
+            check_memory(self.device_name, self.circuit.n_qubits, batch)
             x = inputs.double() if inputs is not None else None
             start = time.perf_counter()
             out = self._direct(x, **{k: v.double() for k, v in weights.items()})
@@ -138,11 +258,12 @@ class PennyLaneExecutable:
         rules = mask_rules(self.rules, self.program.wanted(inputs, weights))
         out = differentiable_rows(self._evaluate, shared, sample, rules=rules,
                                   diff_method=method, grad=grad, generator=generator,
-                                  spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
+                                  spsa_eps=SPSA_EPS, row_bytes=self._row_bytes)  # fmt: skip
         return out.to(real)
 
     def probs(self, inputs, weights, *, wires=None, batch, dtype, device) -> torch.Tensor:
         wires = list(range(self.circuit.n_qubits)) if wires is None else list(wires)
+        check_memory(self.device_name, self.circuit.n_qubits, batch)
         x = inputs.double() if inputs is not None else None
         with torch.no_grad():
             p = self._probs(x, wires, **{k: v.detach().double() for k, v in weights.items()})
@@ -163,7 +284,12 @@ class PennyLaneExecutable:
 
 
 class PennyLaneBackend:
-    """``pennylane:<device>``: any installed PennyLane device."""
+    """``pennylane:<device>``: any installed PennyLane device.
+
+    Raises:
+        BackendError: a name not of the form ``pennylane:<device>``, or a device PennyLane
+            does not have installed.
+    """
 
     def __init__(self, name: str):
         prefix, _, device = name.partition(":")
@@ -171,6 +297,12 @@ class PennyLaneBackend:
             raise BackendError(
                 f"PennyLane backends are named 'pennylane:<device>', e.g. "
                 f"'pennylane:default.qubit', got {name!r}"
+            )
+        known = sorted(_pennylane().plugin_devices)
+        if device not in known:
+            raise BackendError(
+                f"no PennyLane device {device!r} is installed (backend {name!r}); installed: "
+                f"{', '.join(known)}"
             )
         self.name = name
         self.device_name = device

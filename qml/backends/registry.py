@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from qml.backends.base import Backend
@@ -41,8 +42,13 @@ def get_backend(name: str, **options) -> Backend:
         name: ``"torch"``, ``"pennylane:<device>"``, ``"aer"``, ``"aer:gpu"``, ...
         **options: backend-specific, e.g. ``noise="fake_fez"`` and ``strict=True`` for Aer.
 
+    The options are bound against the factory's signature first: an option it does not take
+    is a :class:`BackendError` naming the options it does take; an error raised while the
+    factory builds the backend propagates as itself.
+
     Raises:
-        BackendError: no backend of that name; the message lists the known ones.
+        BackendError: no backend of that name (the message lists the known ones), or options
+            the factory does not take.
     """
     if not isinstance(name, str):
         raise BackendError(f"backend must be a name such as 'torch', got {name!r}")
@@ -55,10 +61,26 @@ def get_backend(name: str, **options) -> Backend:
         raise BackendError(
             f"unknown backend {name!r}; available: {', '.join(available_backends())}"
         )
+    _bind_options(name, factory, options)
+    return factory(name, **options)
+
+
+def _bind_options(name: str, factory: Callable, options: dict) -> None:
+    """Raise :class:`BackendError` if ``factory(name, **options)`` would not bind."""
     try:
-        return factory(name, **options)
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):  # no introspectable signature: let the call decide
+        return
+    try:
+        signature.bind(name, **options)
     except TypeError as exc:
-        raise BackendError(f"backend {name!r} does not take options {sorted(options)}") from exc
+        params = list(signature.parameters.values())[1:]  # the first takes the name
+        takes = [p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        unknown = sorted(set(options) - set(takes))
+        raise BackendError(
+            f"backend {name!r} does not take options {unknown or sorted(options)}; "
+            f"it takes {', '.join(takes) if takes else 'no options'} ({exc})"
+        ) from exc
 
 
 def _register_builtins() -> None:
@@ -66,17 +88,17 @@ def _register_builtins() -> None:
 
     register_backend("torch", TorchBackend)
 
-    def pennylane(name: str, **options):
+    def pennylane(name: str):
         from qml.backends.pennylane_backend import PennyLaneBackend  # imports PennyLane lazily
 
-        return PennyLaneBackend(name, **options)
+        return PennyLaneBackend(name)
 
     register_backend("pennylane", pennylane)
 
-    def aer(name: str, **options):
+    def aer(name: str, *, noise: object = None, strict: bool = False):
         from qml.backends.aer_backend import AerBackend  # imports Qiskit Aer lazily
 
-        return AerBackend(name, **options)
+        return AerBackend(name, noise=noise, strict=strict)
 
     register_backend("aer", aer)
 

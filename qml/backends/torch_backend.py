@@ -16,6 +16,7 @@ from qml.backends.slots import needs_grad, shift_rules
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError
+from qml.measurement_groups import measurement_groups
 from qml.observables import Observable
 from qml.sim.compiled import CompiledPlan
 from qml.sim.gradients import adjoint_expvals, mask_rules, shift_expvals, spsa_expvals
@@ -66,12 +67,18 @@ class TorchExecutable:
             t = plan.tables(shared, sample, dtype=dtype)
             rows = sample.shape[0]
             state = plan.run(t, rows, dtype=dtype, device=sample.device)
+            circuits = rows
             if self.shots is None:
                 out = plan.measure.expvals(state)
             else:
+                # one measured circuit per qubit-wise commuting group (qml.measurement_groups)
+                grouping = measurement_groups(self.observables)
                 view = state.reshape((rows,) + (2,) * plan.n)
-                out = Plan.sampled_expvals(view, self.observables, self.shots, generator=generator)
-            self.stats.record(circuits=rows, shots=self.shots, seconds=time.perf_counter() - start)
+                out = Plan.sampled_expvals(view, grouping, self.shots, generator=generator)
+                circuits = rows * len(grouping)
+            self.stats.record(
+                circuits=circuits, shots=self.shots, seconds=time.perf_counter() - start
+            )
             return out
 
         return evaluate
@@ -113,6 +120,8 @@ class TorchExecutable:
         """Final states ``(B, 2, ..., 2)`` (differentiable by autograd)."""
         plan = self.plan
         real = torch.float64 if dtype == torch.complex128 else torch.float32
+        check_budget(plan, batch=batch, dtype=dtype, device=device, diff_method="backprop",
+                     grad=needs_grad(inputs, weights))  # fmt: skip
         shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
         t = plan.tables(shared, sample, dtype=dtype)
         state = plan.run(t, batch, dtype=dtype, device=device)

@@ -22,10 +22,13 @@ import math
 import numbers
 from dataclasses import dataclass
 
+import numpy as np
+
 from qml.circuit import Circuit, StatePrep
 from qml.estimator.shots import EstimateError
 from qml.expr import Weight
-from qml.observables import Hermitian, Observable, PauliWord
+from qml.measurement_groups import measurement_groups
+from qml.observables import Observable
 from qml.sim.gradients import SHIFT_RULES
 
 __all__ = [
@@ -142,52 +145,28 @@ class CircuitDemand:
 def qubitwise_groups(observables: list[Observable]) -> int:
     """Greedy qubit-wise commuting groups of all Pauli terms (a ``Hermitian`` is its own group).
 
+    The groups are the ones the shot-based backends measure
+    (:func:`qml.measurement_groups.measurement_groups`); 0 when every observable is a multiple
+    of the identity (a constant: nothing is measured, as on the backends).
+
     Example:
         >>> from qml.observables import X, Z
         >>> qubitwise_groups([Z(0), Z(1), Z(0) @ Z(1), X(0)])
         2
     """
-    groups: list[dict[int, str]] = []
-    hermitians = 0
-    for obs in observables:
-        for _, term in obs.terms():
-            if isinstance(term, Hermitian):
-                hermitians += 1
-                continue
-            paulis = {w: p for w, p in term.paulis.items() if p != "I"}
-            if not paulis:
-                continue
-            for g in groups:
-                if all(g.get(w, p) == p for w, p in paulis.items()):
-                    g.update(paulis)
-                    break
-            else:
-                groups.append(dict(paulis))
-    return max(1, len(groups) + hermitians)
+    return len(measurement_groups(observables))
 
 
 def _coefficient_groups(obs: Observable) -> list[list[float]]:
     """Coefficients of ``obs``'s terms, grouped qubit-wise (a Hermitian term counts its norm)."""
-    groups: list[tuple[dict[int, str], list[float]]] = []
     out: list[list[float]] = []
-    for coeff, term in obs.terms():
-        if isinstance(term, Hermitian):
-            import numpy as np
-
-            out.append([coeff * float(np.abs(np.linalg.eigvalsh(term.matrix())).max())])
-            continue
-        assert isinstance(term, PauliWord)
-        paulis = {w: p for w, p in term.paulis.items() if p != "I"}
-        if not paulis:
-            continue  # the identity has no variance
-        for g, coeffs in groups:
-            if all(g.get(w, p) == p for w, p in paulis.items()):
-                g.update(paulis)
-                coeffs.append(coeff * term.coeff)
-                break
+    for group in measurement_groups([obs]).groups:
+        if group.eigvals is not None:
+            norm = float(np.abs(group.eigvals).max())
+            out.append([ref.coeff * norm for ref in group.terms])
         else:
-            groups.append((dict(paulis), [coeff * term.coeff]))
-    return out + [c for _, c in groups]  # empty: no variance, no shots needed
+            out.append([ref.coeff for ref in group.terms])
+    return out  # empty: no variance, no shots needed
 
 
 def shots_for_precision(observables: list[Observable], precision: float) -> int:

@@ -13,13 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 
 from qml.circuit import Circuit, StatePrep
 from qml.errors import InputError
 from qml.gates import GATES, GateSpec, gate_matrix
-from qml.observables import Hermitian, Observable, PauliWord
+from qml.measurement_groups import (
+    MeasurementGroup,
+    MeasurementGroups,
+    estimates_from_bits,
+    measurement_groups,
+)
+from qml.observables import Observable, PauliWord
 from qml.sim.measure import basis_rotation, expval, probabilities, sample_bits
 from qml.sim.statevector import apply_diagonal, apply_matrix, zero_state
 
@@ -94,46 +99,49 @@ class Plan:
     @staticmethod
     def sampled_expvals(
         state: torch.Tensor,
-        observables: Sequence[Observable],
+        observables: Sequence[Observable] | MeasurementGroups,
         shots: int,
         *,
         generator: torch.Generator | None,
     ) -> torch.Tensor:
-        """Expectations estimated from ``shots`` measurements per term, ``(B, len(obs))``.
+        """Expectations estimated from ``shots`` measurements per group, ``(B, len(obs))``.
 
-        Each Pauli word is measured in its own basis (rotated onto Z); a Hermitian matrix in its
-        eigenbasis. The estimate of a sum is the coefficient-weighted sum of the term estimates.
+        The terms are grouped qubit-wise (:func:`~qml.measurement_groups.measurement_groups`):
+        each group's basis is rotated onto Z once (a Hermitian's eigenbasis for a Hermitian
+        group) and sampled once, and every term of the group is read from the same samples.
+        The estimate of a sum is the coefficient-weighted sum of the term estimates.
+
+        Args:
+            state: ``(B, 2, ..., 2)`` complex.
+            observables: the observables, or their precomputed grouping.
+            shots: measurements per group and sample.
+            generator: the source of randomness (``None``: torch's default).
+
+        Returns:
+            ``(B, n_observables)`` real, of the state's real dtype.
         """
-        out = []
-        for obs in observables:
-            total = torch.zeros(state.shape[0], dtype=torch.float64, device=state.device)
-            for coeff, term in obs.terms():
-                total = total + coeff * _sampled_term(state, term, shots, generator)
-            out.append(total.to(state.real.dtype))
-        return torch.stack(out, dim=1)
+        grouping = (
+            observables
+            if isinstance(observables, MeasurementGroups)
+            else measurement_groups(observables)
+        )
+        bits = [_sampled_group(state, g, shots, generator) for g in grouping.groups]
+        out = estimates_from_bits(grouping, bits, rows=state.shape[0], device=state.device)
+        return out.to(state.real.dtype)
 
 
-def _sampled_term(state, term, shots, generator) -> torch.Tensor:
-    if isinstance(term, PauliWord):
-        if not term.paulis:
-            return torch.ones(state.shape[0], dtype=torch.float64, device=state.device)
-        rotated = state
-        for name, w in basis_rotation(term):
+def _sampled_group(state, group: MeasurementGroup, shots: int, generator) -> torch.Tensor:
+    """``(B, shots, k)`` bits of ``group.wires`` measured after the group's basis rotation."""
+    rotated = state
+    if group.v_dag is not None:
+        v_dag = torch.as_tensor(group.v_dag, dtype=state.dtype, device=state.device)
+        rotated = apply_matrix(state, v_dag, group.wires)
+    else:
+        for name, w in basis_rotation(PauliWord(dict(group.basis))):
             m = gate_matrix(GATES[name], [], dtype=state.dtype, device=state.device)
             rotated = apply_matrix(rotated, m, (w,))
-        wires = list(term.paulis)
-        bits = sample_bits(probabilities(rotated, wires), shots, len(wires), generator=generator)
-        parity = bits.sum(-1) % 2  # (B, shots)
-        return (1.0 - 2.0 * parity.to(torch.float64)).mean(1)
-    assert isinstance(term, Hermitian)
-    evals, evecs = np.linalg.eigh(term.matrix_)
-    v_dag = torch.as_tensor(evecs.conj().T, dtype=state.dtype, device=state.device)
-    rotated = apply_matrix(state, v_dag, term.wires)
-    k = len(term.wires)
-    bits = sample_bits(probabilities(rotated, term.wires), shots, k, generator=generator)
-    weights = 2 ** torch.arange(k - 1, -1, -1, device=bits.device)
-    idx = (bits.long() * weights).sum(-1)
-    return torch.as_tensor(evals, dtype=torch.float64, device=bits.device)[idx].mean(1)
+    wires = list(group.wires)
+    return sample_bits(probabilities(rotated, wires), shots, len(wires), generator=generator)
 
 
 def _prepare(prep: StatePrep, n: int, cols, flat, batch: int, dtype, device) -> torch.Tensor:
