@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
@@ -45,7 +46,8 @@ def initial_weights(
         name -> tensor of that shape.
 
     Raises:
-        ParameterError: an unknown ``init``, or ``"identity-block"`` with no mirrored arrays.
+        ParameterError: an unknown ``init``, a ``scale`` that is not a finite number >= 0, or
+            ``"identity-block"`` with no mirrored arrays.
 
     Example:
         >>> g = torch.Generator().manual_seed(0)
@@ -53,8 +55,15 @@ def initial_weights(
         >>> w["theta"].shape
         torch.Size([2, 3])
     """
-    if init not in INITIALIZERS:
+    if not isinstance(init, str) or init not in INITIALIZERS:
         raise ParameterError(f"unknown init {init!r}; choose one of {', '.join(INITIALIZERS)}")
+    if (
+        isinstance(scale, bool)
+        or not isinstance(scale, numbers.Real)
+        or not math.isfinite(float(scale))
+        or scale < 0
+    ):
+        raise ParameterError(f"init_scale must be a finite number >= 0, got {scale!r}")
     out: dict[str, torch.Tensor] = {}
     # drawn in float64 then cast: one seed gives the same model in either precision
     f64 = torch.float64

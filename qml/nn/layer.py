@@ -15,16 +15,24 @@ from qml.errors import (
     CircuitError,
     DiffMethodError,
     InputError,
+    ObservableError,
     ParameterError,
     ShotsError,
 )
 from qml.nn.init import initial_weights
 from qml.observables import Observable, Z, as_observable
+from qml.sim.memory import check_bytes
 
 __all__ = ["QuantumLayer"]
 
 _REAL_FOR = {torch.complex64: torch.float32, torch.complex128: torch.float64}
 _COMPLEX_FOR = {torch.float32: torch.complex64, torch.float64: torch.complex128}
+# instance attributes a weight array must not shadow (methods and properties are found on the class)
+_INSTANCE_ATTRIBUTES = frozenset(
+    {"circuit", "observables", "shots", "backend", "requested_diff_method", "_executable",
+     "_generator", "_anchor", "_resolved"}
+)  # fmt: skip
+SEED_LIMIT = 2**64  # torch.Generator.manual_seed takes seeds in [0, 2**64)
 
 
 class QuantumLayer(nn.Module):
@@ -46,8 +54,16 @@ class QuantumLayer(nn.Module):
         init: weight initialiser, see :mod:`qml.nn.init`.
         init_scale: standard deviation for ``init="normal"``.
         dtype: ``torch.complex64`` (default) or ``torch.complex128`` simulation; the real
-            parameters get the matching float dtype, and ``.double()`` / ``.float()`` switch it.
-        seed: seeds one generator for the initial weights and the shot sampling.
+            parameters get the matching float dtype, and ``.double()`` / ``.float()`` switch it
+            (``.half()`` / ``.bfloat16()`` are refused: there is no complex32 simulation).
+        seed: an integer in ``[0, 2**64)`` (numpy integers too); seeds one generator for the
+            initial weights and the shot sampling.
+
+    ``layer.diff_method`` is the method the layer actually uses (``"auto"`` resolved: for the
+    last call, or for one sample before any); ``layer.requested_diff_method`` is what was asked.
+    An empty batch ``(0, F)`` gives an empty ``(0, n_observables)`` result without running
+    anything, as PyTorch's own layers do. Non-finite inputs and weights are refused before a
+    forward, and ``load_state_dict`` refuses non-finite or wrongly shaped weights.
 
     Inputs ``(B, F)`` give outputs ``(B, n_observables)``; a single sample ``(F,)`` gives
     ``(n_observables,)``. ``F`` is ``circuit.num_inputs``; a circuit without inputs is called
@@ -88,6 +104,10 @@ class QuantumLayer(nn.Module):
             observables = [Z(q) for q in range(circuit.n_qubits)]
         elif isinstance(observables, Observable):
             observables = [observables]
+        elif isinstance(observables, str | bytes) or not isinstance(observables, Sequence):
+            raise ObservableError(
+                f"observables must be an observable or a list of them, got {observables!r}"
+            )
         obs = [as_observable(o) for o in observables]
         if not obs:
             raise CircuitError("QuantumLayer needs at least one observable")
@@ -97,10 +117,11 @@ class QuantumLayer(nn.Module):
             isinstance(shots, bool) or not isinstance(shots, numbers.Integral) or shots <= 0
         ):
             raise ShotsError(f"shots must be a positive integer or None, got {shots!r}")
-        if dtype not in _REAL_FOR:
+        if not isinstance(dtype, torch.dtype) or dtype not in _REAL_FOR:
             raise ParameterError(
                 f"dtype must be torch.complex64 or torch.complex128, got {dtype!r}"
             )
+        seed = _checked_seed(seed)
         self.backend = get_backend(backend) if isinstance(backend, str) else backend
         if not hasattr(self.backend, "capabilities") or not hasattr(self.backend, "compile"):
             raise BackendError(
@@ -112,7 +133,7 @@ class QuantumLayer(nn.Module):
                 f"backend {self.backend.name!r} computes exact expectations only; got "
                 f"shots={shots} (use shots=None, or a backend with shots)"
             )
-        if diff_method not in caps.diff_methods:
+        if not isinstance(diff_method, str) or diff_method not in caps.diff_methods:
             raise DiffMethodError(
                 f"diff_method {diff_method!r} is not available on backend {self.backend.name!r}; "
                 f"choose one of {', '.join(caps.diff_methods)}"
@@ -125,13 +146,19 @@ class QuantumLayer(nn.Module):
         self.circuit = circuit
         self.observables = obs
         self.shots = None if shots is None else int(shots)
-        self.diff_method = diff_method
+        self.requested_diff_method = diff_method
+        self._resolved: str | None = None  # what "auto" resolved to in the last call
         self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
-        clash = [n for n in circuit.weight_shapes if hasattr(nn.Module, n) or n in vars(self)]
+        clash = [
+            n for n in circuit.weight_shapes
+            if hasattr(type(self), n) or n in _INSTANCE_ATTRIBUTES or n in vars(self)
+        ]  # fmt: skip
         if clash:
             raise ParameterError(
-                f"weight name(s) {clash} clash with nn.Module attributes; rename them"
+                f"weight name(s) {clash} clash with attributes of QuantumLayer (methods, "
+                "properties or nn.Module's own); rename them, e.g. "
+                f"circuit.rename_weights({{{clash[0]!r}: {clash[0] + '_w'!r}}})"
             )
         real = _REAL_FOR[dtype]
         values = initial_weights(
@@ -155,10 +182,54 @@ class QuantumLayer(nn.Module):
         return state
 
     def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        requested = state.pop("diff_method", None)  # layers saved before requested_diff_method
+        state.setdefault("requested_diff_method", requested or "auto")
+        state.setdefault("_resolved", None)
         super().__setstate__(state)
         self._executable = self.backend.compile(
-            self.circuit, self.observables, shots=self.shots, diff_method=self.diff_method
-        )
+            self.circuit, self.observables, shots=self.shots,
+            diff_method=self.requested_diff_method,
+        )  # fmt: skip
+
+    # -- dtype and device moves, state_dict loading: refused before anything changes ------------
+    def _apply(self, fn, recurse: bool = True):
+        """Every ``.to()`` / ``.half()`` / ``.double()`` / ``.cuda()`` comes through here: the
+        move is tried on the dtype anchor first, and a real dtype without a complex simulation
+        (float16, bfloat16) or a complex one is refused before any parameter changes."""
+        probe = fn(self._anchor_tensor)
+        if isinstance(probe, torch.Tensor) and probe.dtype not in _COMPLEX_FOR:
+            raise ParameterError(
+                f"a QuantumLayer simulates in complex64 or complex128, so its parameters are "
+                f"float32 or float64; converting it to {probe.dtype} is not supported (keep the "
+                "quantum layer in float32/float64, e.g. call .half() on the other modules only)"
+            )
+        return super()._apply(fn, recurse)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                              unexpected_keys, error_msgs):  # fmt: skip
+        for name, shape in self.circuit.weight_shapes.items():
+            value = state_dict.get(prefix + name)
+            if value is None:
+                continue
+            if (
+                not isinstance(value, torch.Tensor)
+                or value.is_complex()
+                or not (value.is_floating_point())
+            ):
+                raise ParameterError(
+                    f"state_dict entry {prefix + name!r} must be a real floating-point tensor, "
+                    f"got {type(value).__name__}"
+                    + (f" of dtype {value.dtype}" if isinstance(value, torch.Tensor) else "")
+                )
+            if tuple(value.shape) != shape:
+                raise ParameterError(
+                    f"state_dict entry {prefix + name!r} has shape {tuple(value.shape)}, but the "
+                    f"circuit's weight {name!r} has shape {shape}"
+                )
+            _check_finite(value, f"state_dict entry {prefix + name!r}")
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)  # fmt: skip
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -169,8 +240,48 @@ class QuantumLayer(nn.Module):
     def output_size(self) -> int:
         return len(self.observables)
 
+    @property
+    def diff_method(self) -> str:
+        """The gradient method in use: the requested one, or what ``"auto"`` resolved to (for
+        the last call; before any call, for one sample at the layer's dtype and device)."""
+        if self.requested_diff_method != "auto":
+            return self.requested_diff_method
+        return self._resolved or self._resolve(1)
+
+    def _resolve(self, batch: int) -> str:
+        resolve = getattr(self._executable, "resolve", None)
+        if resolve is None:
+            return self.requested_diff_method
+        return resolve(**self._run_args(batch))
+
     def weight_tensors(self) -> dict[str, torch.Tensor]:
         return {name: getattr(self, name) for name in self.circuit.weight_shapes}
+
+    def _checked_weights(self) -> dict[str, torch.Tensor]:
+        """The weight tensors, each checked against the circuit's shape, the layer's device and
+        for NaN/inf (a replaced ``nn.Parameter`` or an optimiser step gone wrong)."""
+        device = self._anchor_tensor.device
+        out = {}
+        for name, shape in self.circuit.weight_shapes.items():
+            w = getattr(self, name, None)
+            if not isinstance(w, torch.Tensor) or w.is_complex() or not w.is_floating_point():
+                raise ParameterError(
+                    f"weight {name!r} must be a real floating-point tensor of shape {shape}, got "
+                    f"{w if not isinstance(w, torch.Tensor) else f'dtype {w.dtype}'!r}"
+                )
+            if tuple(w.shape) != shape:
+                raise ParameterError(
+                    f"weight {name!r} has shape {tuple(w.shape)}, but the circuit declares "
+                    f"{shape}; assign an nn.Parameter of shape {shape}"
+                )
+            if w.device != device:
+                raise ParameterError(
+                    f"weight {name!r} is on {w.device} but the layer is on {device}; move the "
+                    "layer with .to() instead of replacing its parameters"
+                )
+            _check_finite(w, f"weight {name!r}")
+            out[name] = w
+        return out
 
     def _prepare(self, x) -> tuple[torch.Tensor | None, int, bool]:
         """Validate and shape the input: returns ``(x as (B, F) or None, B, was_single)``."""
@@ -183,7 +294,13 @@ class QuantumLayer(nn.Module):
                 )
             return None, 1, True
         if not isinstance(x, torch.Tensor):
-            x = torch.as_tensor(x)
+            try:
+                x = torch.as_tensor(x)
+            except (TypeError, ValueError, RuntimeError) as e:
+                raise InputError(
+                    f"inputs must be a real tensor or array of shape (B, F), got "
+                    f"{_short_repr(x)} ({e})"
+                ) from e
         if x.is_complex():
             raise InputError(f"inputs must be real, got dtype {x.dtype}")
         if x.device != device:
@@ -199,12 +316,24 @@ class QuantumLayer(nn.Module):
                 f"inputs have {x2.shape[1]} features, but the circuit declares "
                 f"{self.circuit.num_inputs} (shape {tuple(x.shape)})"
             )
-        if not torch.isfinite(x2).all():
+        if x2.is_floating_point() and not torch.isfinite(x2).all():
             bad = (~torch.isfinite(x2)).nonzero()[0].tolist()
             raise InputError(
                 f"inputs contain {x2[bad[0], bad[1]].item()} at sample {bad[0]}, feature {bad[1]}"
             )
         return x2.to(real), x2.shape[0], single
+
+    def _empty(self, shape: tuple[int, ...], x: torch.Tensor | None, weights) -> torch.Tensor:
+        """An empty result of ``shape`` (batch 0) in the layer's dtype and on its device, still
+        connected to the inputs and weights: backward gives an empty input gradient and zero
+        weight gradients, as an ``nn.Linear`` does on an empty batch."""
+        anchor = self._anchor_tensor
+        out = torch.zeros(shape, dtype=anchor.dtype, device=anchor.device)
+        for w in weights.values():
+            out = out + w.reshape(-1)[:0].sum().to(anchor.dtype)
+        if x is not None and x.shape[1]:
+            out = out + x.sum(1).reshape((0,) + (1,) * (len(shape) - 1))
+        return out
 
     @property
     def _anchor_tensor(self) -> torch.Tensor:
@@ -217,10 +346,18 @@ class QuantumLayer(nn.Module):
         return {"batch": batch, "dtype": _COMPLEX_FOR[anchor.dtype], "device": anchor.device}
 
     # -- forward and measurements ------------------------------------------------------------
+    # Dynamo does not trace into the simulation (custom autograd Functions holding compiled
+    # plans, data-dependent checks): under torch.compile the layer runs eagerly between the
+    # compiled graphs of the modules around it, for every diff method.
+    @torch.compiler.disable
     def forward(self, x: torch.Tensor | None = None) -> torch.Tensor:
         """Expectations: ``(B, F) -> (B, n_observables)``, ``(F,) -> (n_observables,)``."""
         x2, batch, single = self._prepare(x)
-        weights = self.weight_tensors()
+        weights = self._checked_weights()
+        if batch == 0:
+            return self._empty((0, self.output_size), x2, weights)
+        if self.requested_diff_method == "auto":
+            self._resolved = self._resolve(batch)
         out = self._executable.expvals(
             x2, weights, generator=self._generator, **self._run_args(batch)
         )
@@ -234,21 +371,54 @@ class QuantumLayer(nn.Module):
     def estimate_cost(self, *, batch: int = 1):
         """Memory and traffic of one training step at ``batch`` (see :mod:`qml.sim.memory`).
 
+        Args:
+            batch: samples per step, a positive integer.
+
         Returns:
             A :class:`~qml.sim.memory.CostEstimate` with ``forward_bytes``, ``backward_bytes``,
             ``step_peak_bytes`` and the gradient method ``auto`` resolves to.
+
+        Raises:
+            InputError: ``batch`` is not a positive integer.
         """
-        return self._executable.cost(**self._run_args(batch))
+        if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
+            raise InputError(f"batch must be a positive integer, got {batch!r}")
+        return self._executable.cost(**self._run_args(int(batch)))
+
+    def _wires(self, wires, what: str) -> list[int] | None:
+        """``wires`` as a list of distinct wires of the circuit (one integer means that wire)."""
+        if wires is None:
+            return None
+        if isinstance(wires, numbers.Integral) and not isinstance(wires, bool):
+            wires = [wires]
+        if isinstance(wires, torch.Tensor) and not wires.is_floating_point():
+            wires = wires.reshape(-1).tolist()
+        out = list(self.circuit._wire_tuple(wires, what))
+        if not out:
+            raise CircuitError(f"{what} needs at least one wire, got {wires!r}")
+        return out
 
     def probs(self, x: torch.Tensor | None = None, *, wires: Sequence[int] | None = None):
-        """Exact basis-state probabilities ``(B, 2**len(wires))`` (wire order as given)."""
-        for w in wires or ():
-            if not 0 <= w < self.n_qubits:
-                raise CircuitError(f"probs on wire {w}, but the circuit has {self.n_qubits} qubits")
+        """Exact basis-state probabilities ``(B, 2**len(wires))`` (wire order as given).
+
+        Raises:
+            CircuitError: wires out of range, repeated, empty or not integers.
+            InputError: bad inputs (see ``forward``).
+            MemoryBudgetError: the states or probabilities would not fit in memory.
+        """
+        wires = self._wires(wires, "probs")
         x2, batch, single = self._prepare(x)
-        out = self._executable.probs(
-            x2, self.weight_tensors(), wires=wires, **self._run_args(batch)
+        weights = self._checked_weights()
+        k = self.n_qubits if wires is None else len(wires)
+        if batch == 0:
+            return self._empty((0, 2**k), x2, weights)
+        real = self._anchor_tensor.dtype
+        check_bytes(
+            batch * 2**k * torch.empty((), dtype=real).element_size(),
+            what=f"probabilities of {k} wires for {batch} sample(s)",
+            device=self._anchor_tensor.device,
         )
+        out = self._executable.probs(x2, weights, wires=wires, **self._run_args(batch))
         return out[0] if single else out
 
     def sample(
@@ -262,18 +432,33 @@ class QuantumLayer(nn.Module):
         """Measured bits ``(B, shots, len(wires))`` int8 (wire 0 first).
 
         ``generator`` defaults to the layer's own (from ``seed``), else torch's global one.
+
+        Raises:
+            ShotsError: ``shots`` is not a positive integer.
+            CircuitError: wires out of range, repeated, empty or not integers.
+            InputError: bad inputs, or ``generator`` is not a ``torch.Generator``.
+            MemoryBudgetError: the samples would not fit in memory.
         """
         if isinstance(shots, bool) or not isinstance(shots, numbers.Integral) or shots <= 0:
             raise ShotsError(f"shots must be a positive integer, got {shots!r}")
-        for w in wires or ():
-            if not 0 <= w < self.n_qubits:
-                raise CircuitError(
-                    f"sample on wire {w}, but the circuit has {self.n_qubits} qubits"
-                )
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise InputError(f"generator must be a torch.Generator or None, got {generator!r}")
+        wires = self._wires(wires, "sample")
         x2, batch, single = self._prepare(x)
+        weights = self._checked_weights()
+        k = self.n_qubits if wires is None else len(wires)
+        if batch == 0:
+            device = self._anchor_tensor.device
+            return torch.zeros((0, int(shots), k), dtype=torch.int8, device=device)
+        # the drawn indices (int64) and their bits (int64, then int8), beside the probabilities
+        check_bytes(
+            batch * int(shots) * (8 + 9 * k) + batch * 2**k * 8,
+            what=f"{shots} shots of {k} wires for {batch} sample(s)",
+            device=self._anchor_tensor.device,
+        )
         with torch.no_grad():
             out = self._executable.sample(
-                x2, self.weight_tensors(), shots=int(shots), wires=wires,
+                x2, weights, shots=int(shots), wires=wires,
                 generator=generator or self._generator, **self._run_args(batch),
             )  # fmt: skip
         return out[0] if single else out
@@ -282,5 +467,50 @@ class QuantumLayer(nn.Module):
         obs = ", ".join(repr(o) for o in self.observables)
         return (
             f"{self.circuit!r}, observables=[{obs}], backend={self.backend.name!r}, "
-            f"shots={self.shots}, diff_method={self.diff_method!r}"
+            f"shots={self.shots}, diff_method={self.requested_diff_method!r}"
         )
+
+    def save(self, path):
+        """Write this layer to ``path`` as a qml model file that loads without running code.
+
+        The file holds the circuit, observables and options as JSON and the weights as
+        tensors (docs/model-files.md); read it back with ``qml.load(path)``.
+
+        Args:
+            path: the file to write (``.pt`` by convention).
+
+        Returns:
+            The ``pathlib.Path`` written.
+
+        Raises:
+            ModelFileError: something the file cannot hold as data (a backend object with
+                non-data options, a custom observable, non-finite weights), or the file
+                cannot be written.
+        """
+        from qml.nn.serialization import save
+
+        return save(self, path)
+
+
+def _checked_seed(seed: object) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ParameterError(f"seed must be an integer or None, got {seed!r}")
+    if not 0 <= int(seed) < SEED_LIMIT:
+        raise ParameterError(f"seed must be in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+def _check_finite(value: torch.Tensor, what: str) -> None:
+    if not torch.isfinite(value).all():
+        bad = (~torch.isfinite(value)).nonzero()[0].tolist()
+        where = f" at index {tuple(bad)}" if bad else ""
+        raise ParameterError(
+            f"{what} contains {value.detach()[tuple(bad)].item()}{where}; weights must be finite"
+        )
+
+
+def _short_repr(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

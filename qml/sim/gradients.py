@@ -46,6 +46,17 @@ SHIFT_RULES.update({name: FOUR_TERM for name in ("crx", "cry", "crz")})
 from qml.sim.memory import SHIFT_BATCH_BYTES  # noqa: E402 - one constant, two users
 
 
+def _refuse_double_backward(method: str) -> None:
+    """Autograd runs a backward with grad mode on only for ``create_graph=True`` (a second
+    derivative, a gradient penalty): these gradients are computed, not differentiable."""
+    if torch.is_grad_enabled():
+        raise DiffMethodError(
+            f"diff_method={method!r} gives first derivatives only; a second derivative "
+            "(backward with create_graph=True, torch.func.hessian, ...) needs "
+            "diff_method='backprop'"
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # adjoint
 # ---------------------------------------------------------------------------------------------
@@ -63,6 +74,7 @@ class _Adjoint(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
+        _refuse_double_backward("adjoint")
         shared, sample, state = ctx.saved_tensors
         grads = adjoint_backward(ctx.plan, shared, sample, state, g, dtype=ctx.dtype)
         return grads[0], grads[1], None, None
@@ -164,6 +176,7 @@ class _Shift(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
+        _refuse_double_backward("parameter-shift")
         shared, sample = ctx.saved_tensors
         shared_rules, sample_rules = ctx.rules
         batch = sample.shape[0]
@@ -237,6 +250,7 @@ class _Spsa(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
+        _refuse_double_backward("spsa")
         shared, sample = ctx.saved_tensors
         batch = sample.shape[0]
         gen = ctx.generator

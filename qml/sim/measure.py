@@ -99,6 +99,9 @@ def probabilities(state: torch.Tensor, wires: Sequence[int] | None = None) -> to
     return probs.reshape(state.shape[0], -1)
 
 
+MULTINOMIAL_MAX_CATEGORIES = 2**24  # torch.multinomial's limit on categories
+
+
 def sample_bits(
     probs: torch.Tensor, shots: int, n_bits: int, *, generator: torch.Generator | None
 ) -> torch.Tensor:
@@ -113,7 +116,13 @@ def sample_bits(
     gen_device = generator.device if generator is not None else torch.device("cpu")
     p = probs.detach().to(device=gen_device, dtype=torch.float64)
     p = p.clamp_min(0)
-    idx = torch.multinomial(p, shots, replacement=True, generator=generator)  # (B, shots)
+    if p.shape[-1] <= MULTINOMIAL_MAX_CATEGORIES:
+        idx = torch.multinomial(p, shots, replacement=True, generator=generator)  # (B, shots)
+    else:  # inverse-CDF sampling: torch.multinomial takes at most 2**24 categories
+        cdf = p.cumsum(-1)
+        u = torch.rand((p.shape[0], shots), generator=generator, dtype=torch.float64,
+                       device=gen_device) * cdf[:, -1:]  # fmt: skip
+        idx = torch.searchsorted(cdf, u, right=True).clamp_max(p.shape[-1] - 1)
     shifts = torch.arange(n_bits - 1, -1, -1, device=idx.device)
     bits = (idx.unsqueeze(-1) >> shifts) & 1
     return bits.to(torch.int8).to(probs.device)

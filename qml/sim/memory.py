@@ -26,7 +26,14 @@ import torch
 
 from qml.errors import MemoryBudgetError
 
-__all__ = ["CostEstimate", "estimate", "available_bytes", "check_budget", "format_bytes"]
+__all__ = [
+    "CostEstimate",
+    "estimate",
+    "available_bytes",
+    "check_budget",
+    "check_bytes",
+    "format_bytes",
+]
 
 FORWARD_STATES = 4.0
 BACKPROP_EXTRA_STATES = 5.5
@@ -123,3 +130,19 @@ def check_budget(plan, *, batch: int, dtype, device, diff_method: str, grad: boo
         f"{dtype} ({diff_method}) needs about {format_bytes(need)} but {format_bytes(have)} "
         f"is available on {device}; try {' or '.join(hints)}"
     )
+
+
+def check_bytes(need: int, *, what: str, device: torch.device) -> None:
+    """Raise :class:`MemoryBudgetError` if ``need`` bytes for ``what`` would not fit on ``device``.
+
+    Example:
+        >>> check_bytes(1024, what="a small table", device=torch.device("cpu"))
+    """
+    if need <= ALWAYS_FITS_BYTES:
+        return
+    have = available_bytes(device)
+    if need > have:
+        raise MemoryBudgetError(
+            f"{what} needs about {format_bytes(need)} but {format_bytes(have)} is available on "
+            f"{device}; ask for less at once (fewer samples, shots or wires per call)"
+        )
