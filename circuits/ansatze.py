@@ -15,10 +15,13 @@ Example:
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from circuits._checks import count as _count
+from circuits._checks import flag as _flag
+from circuits._checks import items as _items
+from circuits._checks import operations as _operations
 from qml.circuit import Circuit
 from qml.errors import CircuitError
 
@@ -47,8 +50,8 @@ def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
     if wires is None:
         return list(range(n))
     out: list[int] = []
-    for w in wires:
-        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or not 0 <= w < n:
+    for w in _items(wires, f"{what}: wires"):
+        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or not 0 <= int(w) < n:
             raise CircuitError(f"{what}: wire {w!r} is not one of the {n} wires 0..{n - 1}")
         out.append(int(w))
     if len(set(out)) != len(out):
@@ -88,10 +91,10 @@ def entangler_map(
     rep = _count(rep, "rep", minimum=0)
     if not isinstance(entanglement, str):
         pairs = []
-        for pair in entanglement:
-            p = tuple(pair)
+        for pair in _items(entanglement, "entanglement (a name or a list of pairs)"):
+            p = tuple(pair) if isinstance(pair, Iterable) and not isinstance(pair, str) else ()
             ok = len(p) == 2 and all(
-                isinstance(w, numbers.Integral) and not isinstance(w, bool) and 0 <= w < n
+                isinstance(w, numbers.Integral) and not isinstance(w, bool) and 0 <= int(w) < n
                 for w in p
             )
             if not ok or p[0] == p[1]:
@@ -104,6 +107,7 @@ def entangler_map(
         raise CircuitError(
             f"unknown entanglement {entanglement!r}; use one of {ENTANGLEMENTS} or a list of pairs"
         )
+    _operations(n * (n - 1) // 2 if entanglement == "full" else n, f"{entanglement} entanglement")
     linear = [(i, i + 1) for i in range(n - 1)]
     if entanglement == "full":
         return [(i, j) for i in range(n) for j in range(i + 1, n)]
@@ -151,7 +155,7 @@ def strongly_entangling(
     if ranges is None:
         ranges = [(layer % (n - 1)) + 1 if n > 1 else 0 for layer in range(layers)]
     else:
-        ranges = list(ranges)
+        ranges = _items(ranges, "ranges")
         if len(ranges) != layers:
             raise CircuitError(f"ranges {ranges} must have one entry per layer ({layers})")
         for r in ranges:
@@ -159,6 +163,7 @@ def strongly_entangling(
                 raise CircuitError(
                     f"range {r!r} must be an integer that is not a multiple of n={n}"
                 )
+    _operations(layers * n * 4, f"strongly_entangling(n={n}, layers={layers})")
     c = Circuit(n)
     w = c.weights(name, (layers, n, 3))
     for layer in range(layers):
@@ -195,6 +200,7 @@ def basic_entangler(n: int, *, layers: int, rotation: str = "X", name: str = "th
     n = _count(n, "number of qubits n")
     layers = _count(layers, "layers")
     gate = _rotation_gate(rotation)
+    _operations(layers * n * 2, f"basic_entangler(n={n}, layers={layers})")
     c = Circuit(n)
     w = c.weights(name, (layers, n))
     ring = [(0, 1)] if n == 2 else [(q, (q + 1) % n) for q in range(n)] if n > 2 else []
@@ -247,8 +253,8 @@ def hardware_efficient(
     """
     n = _count(n, "number of qubits n")
     layers = _count(layers, "layers")
-    rots = [rotations] if isinstance(rotations, str) else list(rotations)
-    if not rots or any(r not in _ROTATIONS for r in rots):
+    rots = [rotations] if isinstance(rotations, str) else _items(rotations, "rotations")
+    if not rots or any(not isinstance(r, str) or r not in _ROTATIONS for r in rots):
         raise CircuitError(
             f"rotations must be a non-empty sequence of {_ROTATIONS}, got {rotations!r}"
         )
@@ -256,6 +262,7 @@ def hardware_efficient(
         raise CircuitError(f"entangler must be 'cnot' or 'cz', got {entangler!r}")
     if pattern not in ("linear", "ring"):
         raise CircuitError(f"pattern must be 'linear' or 'ring', got {pattern!r}")
+    _operations(layers * n * (len(rots) + 1), f"hardware_efficient(n={n}, layers={layers})")
     pairs = [(q, q + 1) for q in range(n - 1)]
     if pattern == "ring" and n > 2:
         pairs.append((n - 1, 0))
@@ -301,6 +308,8 @@ def real_amplitudes(
     """
     n = _count(n, "number of qubits n")
     reps = _count(reps, "reps")
+    pairs = len(entangler_map(n, entanglement))  # every repetition has as many
+    _operations((reps + 1) * n + reps * pairs, f"real_amplitudes(n={n}, reps={reps})")
     c = Circuit(n)
     w = c.weights(name, (reps + 1, n))
     for r in range(reps + 1):
@@ -314,6 +323,7 @@ def real_amplitudes(
 
 def _active(n: int, wires: Sequence[int] | None, what: str) -> tuple[int, list[int]]:
     n = _count(n, "number of qubits n")
+    _operations(8 * n, f"{what}(n={n})")
     ws = _wire_list(n, wires, what)
     if len(ws) < 2:
         raise CircuitError(f"{what} needs at least 2 wires, got {tuple(ws)}")
@@ -352,6 +362,7 @@ def qcnn_conv(
         {'conv': (3, 6)}
     """
     n, ws = _active(n, wires, "qcnn_conv")
+    shared = _flag(shared, "shared")
     pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
     pairs += [(ws[i], ws[i + 1]) for i in range(1, len(ws) - 1, 2)]
     c = Circuit(n)
@@ -401,6 +412,7 @@ def qcnn_pool(
         {'pool': (1, 2)}
     """
     n, ws = _active(n, wires, "qcnn_pool")
+    shared = _flag(shared, "shared")
     pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
     c = Circuit(n)
     shape = (QCNN_POOL_PARAMS,) if shared else (len(pairs), QCNN_POOL_PARAMS)
@@ -429,7 +441,8 @@ def identity_block(piece: Circuit, *, suffix: str = "_inv") -> Circuit:
         A circuit with twice the gates and weights ``name`` and ``name + suffix`` per array.
 
     Raises:
-        CircuitError: the piece has inputs, or no weights.
+        CircuitError: the piece is not a circuit, has inputs or no weights, or ``suffix`` is
+            not a non-empty string (an empty one would tie the inverse to the same weights).
 
     Example:
         >>> import qml, torch
@@ -440,6 +453,10 @@ def identity_block(piece: Circuit, *, suffix: str = "_inv") -> Circuit:
         >>> torch.allclose(layer(), torch.ones(2), atol=1e-5)
         True
     """
+    if not isinstance(piece, Circuit):
+        raise CircuitError(f"identity_block needs a qml.Circuit piece, got {piece!r}")
+    if not isinstance(suffix, str) or not suffix:
+        raise CircuitError(f"suffix must be a non-empty string, got {suffix!r}")
     if piece.num_inputs:
         raise CircuitError(
             f"identity_block needs a piece without inputs, got inputs {piece.input_shapes}"

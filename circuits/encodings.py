@@ -18,7 +18,10 @@ import math
 import numbers
 from collections.abc import Sequence
 
+from circuits._checks import MAX_TEMPLATE_OPERATIONS
 from circuits._checks import count as _count
+from circuits._checks import items as _items
+from circuits._checks import operations as _operations
 from circuits.ansatze import entangler_map
 from qml.circuit import Circuit
 from qml.errors import CircuitError
@@ -49,6 +52,7 @@ def angle(n: int, *, rotation: str = "Y", name: str = "x") -> Circuit:
     n = _count(n, "number of qubits n")
     if rotation not in ("X", "Y", "Z"):
         raise CircuitError(f"rotation must be 'X', 'Y' or 'Z', got {rotation!r}")
+    _operations(n, f"angle(n={n})")
     c = Circuit(n)
     x = c.inputs(n, name)
     gate = "r" + rotation.lower()
@@ -90,9 +94,11 @@ def iqp(
     n = _count(n, "number of qubits n")
     reps = _count(reps, "reps")
     if pattern is None:
+        _operations(reps * (2 * n + n * (n - 1) // 2), f"iqp(n={n}, reps={reps})")
         pairs = list(itertools.combinations(range(n), 2))
     else:
-        pairs = entangler_map(n, [tuple(p) for p in pattern])
+        pairs = entangler_map(n, _items(pattern, "pattern"))
+        _operations(reps * (2 * n + len(pairs)), f"iqp(n={n}, reps={reps})")
     c = Circuit(n)
     x = c.inputs(n, name)
     for _ in range(reps):
@@ -138,6 +144,8 @@ def zz_feature_map(
     reps = _count(reps, "reps")
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
         raise CircuitError(f"alpha must be a real number, got {alpha!r}")
+    pairs = len(entangler_map(n, entanglement))  # every repetition has as many
+    _operations(reps * (2 * n + 3 * pairs), f"zz_feature_map(n={n}, reps={reps})")
     c = Circuit(n)
     x = c.inputs(n, name)
     for r in range(reps):
@@ -178,6 +186,7 @@ def reuploading(
     """
     n = _count(n, "number of qubits n")
     layers = _count(layers, "layers")
+    _operations(layers * 2 * n, f"reuploading(n={n}, layers={layers})")
     c = Circuit(n)
     x = c.inputs(n, name)
     w = c.weights(weights, (layers, n))
@@ -224,15 +233,28 @@ def amplitude(
         Circuit(2 qubits, 1 operations, inputs x[3], weights none)
     """
     n = _count(n, "number of qubits n")
-    dim = 2**n
+    # 2**n exactly while it stays small; past that only its size in words (n = 10**9 is cheap)
+    wide = n > MAX_TEMPLATE_OPERATIONS.bit_length()
+    dim = 0 if wide else 2**n
+    size = f"2**{n}" if wide else str(dim)
     f = dim if features is None else _count(features, "features")
-    if f > dim:
+    if features is None and (wide or f > MAX_TEMPLATE_OPERATIONS):
+        raise CircuitError(
+            f"amplitude encoding on {n} qubits takes {size} features, more than the "
+            f"{MAX_TEMPLATE_OPERATIONS:,} a template builds; pass features= and pad_with="
+        )
+    if f > MAX_TEMPLATE_OPERATIONS:
+        raise CircuitError(
+            f"amplitude encoding of {f:,} features, more than the {MAX_TEMPLATE_OPERATIONS:,} "
+            "a template builds"
+        )
+    if not wide and f > dim:
         raise CircuitError(
             f"amplitude encoding on {n} qubits takes at most {dim} features, got {f}"
         )
-    if f < dim and pad_with is None:
+    if (wide or f < dim) and pad_with is None:
         raise CircuitError(
-            f"amplitude encoding on {n} qubits takes {dim} features, got features={f}; "
+            f"amplitude encoding on {n} qubits takes {size} features, got features={f}; "
             "pass pad_with to pad the rest"
         )
     c = Circuit(n)

@@ -9,9 +9,10 @@ Example:
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import qml
+from circuits._checks import MAX_TEMPLATE_OPERATIONS
 from qml.errors import ObservableError
 from qml.observables import PauliWord
 
@@ -19,8 +20,12 @@ __all__ = ["x_all", "y_all", "z_all", "parity"]
 
 
 def _n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 1:
         raise ObservableError(f"number of qubits n must be an integer >= 1, got {n!r}")
+    if int(n) > MAX_TEMPLATE_OPERATIONS:
+        raise ObservableError(
+            f"{n:,} observables, more than the {MAX_TEMPLATE_OPERATIONS:,} a template builds"
+        )
     return int(n)
 
 
@@ -91,12 +96,17 @@ def parity(wires: Sequence[int]) -> PauliWord:
         One Pauli word.
 
     Raises:
-        ObservableError: no wires, a repeated wire, or one that is not a non-negative integer.
+        ObservableError: no wires or not a sequence, a repeated wire, or one that is not a
+            non-negative integer.
 
     Example:
         >>> parity(range(3))
         Z(0) @ Z(1) @ Z(2)
     """
+    if isinstance(wires, str | bytes) or not (
+        isinstance(wires, numbers.Integral) or isinstance(wires, Iterable)
+    ):
+        raise ObservableError(f"parity needs a wire or a sequence of wires, got {wires!r}")
     ws = [wires] if isinstance(wires, numbers.Integral) else list(wires)
     if not ws:
         raise ObservableError(f"parity needs at least one wire, got {wires!r}")

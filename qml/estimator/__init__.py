@@ -22,7 +22,12 @@ from qml.estimator.fault_tolerant import (
 from qml.estimator.power import EnergyMeter, PowerReading, device_power
 from qml.estimator.report import Estimate, estimate, logical_counts
 from qml.estimator.shots import EstimateError, estimate_shots
-from qml.estimator.simulation import SimulationCalibration, SimulationCost, calibrate
+from qml.estimator.simulation import (
+    CalibrationWarning,
+    SimulationCalibration,
+    SimulationCost,
+    calibrate,
+)
 from qml.estimator.targets import (
     CircuitResources,
     HardwareProfile,
@@ -40,6 +45,7 @@ __all__ = [
     "SimulationCost",
     "SimulationCalibration",
     "calibrate",
+    "CalibrationWarning",
     "ClassicalCost",
     "classical_cost",
     "matched_mlp",

@@ -53,7 +53,8 @@ def grid_intensity(country: str | None = None, *, grams_per_kwh: float | None = 
         grams_per_kwh: an explicit figure, which wins over the table.
 
     Raises:
-        EstimateError: an unknown country code (the known ones are listed) or a negative figure.
+        EstimateError: a country that is not a string, an unknown country code (the known ones
+            are listed), or a figure that is not a non-negative finite number.
 
     Example:
         >>> grid_intensity("fra"), grid_intensity()
@@ -66,7 +67,11 @@ def grid_intensity(country: str | None = None, *, grams_per_kwh: float | None = 
         return float(g)
     if country is None:
         return WORLD_G_CO2_PER_KWH
-    code = str(country).upper()
+    if not isinstance(country, str):
+        raise EstimateError(
+            f"country must be an ISO 3166 alpha-3 code such as 'FRA', got {country!r}"
+        )
+    code = country.upper()
     if code not in GRID_G_CO2_PER_KWH:
         raise EstimateError(
             f"no grid intensity for country {country!r}; known: {', '.join(GRID_G_CO2_PER_KWH)} "

@@ -46,6 +46,9 @@ _SHAPES = {
 _WARMUP_STEPS = 2
 _BLOCK_STEPS = 6  # consecutive steps of one shape per turn; the first is not timed
 _MAX_ROUNDS = 40
+# Spread of a shape: (median - min) / min of its timed steps; 0.07-0.22 measured on a shared
+# 2-core host. Above this (the median over shapes) other work competed for the machine.
+CLASSICAL_BUSY_SPREAD = 0.5
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -117,9 +120,23 @@ class ClassicalCalibration:
     device: str
     flops_per_s: float
     step_overhead_s: float
+    spread: float | None = None  # median over shapes of (median - min) / min; None: not measured
+    shape_spreads: tuple[float, ...] = ()
+
+    @property
+    def busy(self) -> bool:
+        """Whether the spread says other work competed for the machine while calibrating."""
+        return self.spread is not None and self.spread > CLASSICAL_BUSY_SPREAD
 
     def __post_init__(self) -> None:
         _parse_device(self.device)
+        if self.spread is not None and (
+            isinstance(self.spread, bool)
+            or not isinstance(self.spread, numbers.Real)
+            or not 0 <= self.spread < math.inf
+        ):
+            raise EstimateError(f"spread must be a finite number >= 0 or None, got {self.spread!r}")
+        object.__setattr__(self, "shape_spreads", tuple(self.shape_spreads))
         for name, value, low in (("flops_per_s", self.flops_per_s, 0.0),
                                  ("step_overhead_s", self.step_overhead_s, 0.0)):  # fmt: skip
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -132,10 +149,13 @@ class ClassicalCalibration:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClassicalCalibration:
-        """Inverse of :meth:`to_dict`; unknown or missing keys raise :class:`EstimateError`."""
+        """Inverse of :meth:`to_dict`; unknown or missing keys raise :class:`EstimateError`
+        (the spreads may be missing: files written before they were recorded)."""
         names = {f.name for f in fields(cls)}
-        if set(d) != names:
-            raise EstimateError(f"calibration keys must be {sorted(names)}, got {sorted(d)}")
+        optional = {"spread", "shape_spreads"}
+        if not isinstance(d, dict) or not names - optional <= set(d) <= names:
+            keys = sorted(d) if isinstance(d, dict) else d
+            raise EstimateError(f"calibration keys must be {sorted(names)}, got {keys!r}")
         return cls(**d)
 
 
@@ -148,8 +168,9 @@ def _train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, x: torch.Ten
 
 def _median_step_times(
     dev: torch.device, shapes: tuple[tuple[int, int, int, int], ...], budget_s: float
-) -> list[float]:
-    """Median Adam step time per shape ``(in, hidden, out, batch)``, in round-robin blocks.
+) -> tuple[list[float], list[float]]:
+    """Median Adam step time per shape ``(in, hidden, out, batch)``, in round-robin blocks,
+    and each shape's spread ``(median - min) / min``.
 
     Taking turns lets a burst of contention from other processes slow all shapes alike, so it
     shifts the fit less than it would if it hit one shape only.
@@ -179,7 +200,8 @@ def _median_step_times(
                 sync()
                 if j:  # the block's first step runs with another model's data in cache
                     record.append(time.perf_counter() - t)
-    return [statistics.median(record) for record in times]
+    medians = [statistics.median(record) for record in times]
+    return medians, [(m - min(r)) / min(r) for m, r in zip(medians, times, strict=True)]
 
 
 def _fit(flops: list[float], times: list[float]) -> tuple[float, float]:
@@ -216,6 +238,10 @@ def calibrate_classical(device: str = "cpu", *, seconds: float = 1.0) -> Classic
     Raises:
         EstimateError: a bad budget or device, or a CUDA device this machine lacks.
 
+    Warns:
+        CalibrationWarning: the step times' spread (median over shapes of ``(median - min) /
+            min``, recorded as ``spread``) is above :data:`CLASSICAL_BUSY_SPREAD`.
+
     Example:
         >>> cal = calibrate_classical("cpu", seconds=0.2)
         >>> cal.device, cal.flops_per_s > 0, cal.step_overhead_s >= 0
@@ -228,11 +254,24 @@ def calibrate_classical(device: str = "cpu", *, seconds: float = 1.0) -> Classic
     flops = [float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * _mlp_parameters(i, h, o) * b)
              for i, h, o, b in shapes]  # fmt: skip
     with torch.random.fork_rng(devices=[dev.index] if dev.type == "cuda" else []):
-        times = _median_step_times(dev, shapes, seconds)
+        times, spreads = _median_step_times(dev, shapes, seconds)
     overhead, s_per_flop = _fit(flops, times)
-    return ClassicalCalibration(
-        device=str(dev), flops_per_s=1.0 / s_per_flop, step_overhead_s=overhead
-    )
+    cal = ClassicalCalibration(
+        device=str(dev), flops_per_s=1.0 / s_per_flop, step_overhead_s=overhead,
+        spread=statistics.median(spreads), shape_spreads=tuple(spreads),
+    )  # fmt: skip
+    if cal.busy:
+        from qml.estimator.simulation import CalibrationWarning
+
+        warnings.warn(
+            f"the MLP timing calibration on {dev} was measured on a busy machine: step times "
+            f"spread {cal.spread:.0%} above their fastest (per shape: "
+            f"{', '.join(f'{s:.0%}' for s in spreads)}), so classical times may be off; "
+            "recalibrate on a quiet machine with `qml estimate --calibrate`",
+            CalibrationWarning,
+            stacklevel=2,
+        )
+    return cal
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 from qml.estimator.shots import EstimateError
@@ -16,13 +17,19 @@ def energy_kwh(*, power_watts: float, seconds: float) -> float:
     """Attributional energy of running at ``power_watts`` for ``seconds``, in kWh.
 
     Raises:
-        EstimateError: a negative or non-numeric power or time.
+        EstimateError: a negative, NaN or non-numeric power or time (infinity is allowed: the
+            cost of a register no machine holds).
 
     Example:
         >>> round(energy_kwh(power_watts=15e3, seconds=101), 3)  # Sycamore's run
         0.421
     """
     for name, value in (("power_watts", power_watts), ("seconds", seconds)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or math.isnan(value)
+            or value < 0
+        ):
             raise EstimateError(f"{name} must be a non-negative number, got {value!r}")
     return power_watts * seconds / WATT_SECONDS_PER_KWH

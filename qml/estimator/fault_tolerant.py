@@ -43,6 +43,7 @@ class LogicalCounts:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
                 raise EstimateError(f"{name} must be a non-negative integer, got {value!r}")
+            object.__setattr__(self, name, int(value))  # numpy integers become Python ints
         if self.num_qubits < 1:
             raise EstimateError(f"num_qubits must be at least 1, got {self.num_qubits}")
         if self.rotation_count and not self.rotation_depth:
@@ -66,6 +67,27 @@ class QubitParams:
     one_qubit_gate_error_rate: float
     two_qubit_gate_error_rate: float
     t_gate_error_rate: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise EstimateError(f"name must be a non-empty string, got {self.name!r}")
+        if self.instruction_set not in ("gate", "majorana"):
+            raise EstimateError(
+                f"instruction_set must be 'gate' or 'majorana', got {self.instruction_set!r}"
+            )
+        for name in ("one_qubit_measurement_time_ns", "one_qubit_gate_time_ns",
+                     "two_qubit_gate_time_ns", "t_gate_time_ns", "one_qubit_measurement_error_rate",
+                     "one_qubit_gate_error_rate", "two_qubit_gate_error_rate",
+                     "t_gate_error_rate"):  # fmt: skip
+            value = getattr(self, name)
+            ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
+            ok = ok and math.isfinite(value)
+            if name.endswith("_ns"):
+                if not ok or value <= 0:
+                    raise EstimateError(f"{name} must be a finite number > 0, got {value!r}")
+            elif not ok or not 0 <= value < 1:
+                raise EstimateError(f"{name} must be a finite number in [0, 1), got {value!r}")
+            object.__setattr__(self, name, float(value))
 
     @property
     def clifford_error_rate(self) -> float:
@@ -151,8 +173,10 @@ def estimate_fault_tolerant(
             errors, T-state distillation and rotation synthesis (two ways without rotations).
 
     Raises:
-        EstimateError: unknown qubit preset (listed), a budget outside (0, 1), or no code
-            distance up to 50 reaching the required logical error rate.
+        EstimateError: counts that are not :class:`LogicalCounts`, a qubit that is neither a
+            preset name nor a :class:`QubitParams`, an unknown qubit preset (listed), a budget
+            outside (0, 1), or no code distance up to 50 reaching the required logical error
+            rate.
 
     Example:
         >>> ft = estimate_fault_tolerant(
@@ -160,14 +184,21 @@ def estimate_fault_tolerant(
         >>> ft.code_distance, ft.physical_qubits_for_algorithm, ft.rqops
         (19, 166060, 30263158)
     """
+    if not isinstance(counts, LogicalCounts):
+        raise EstimateError(f"counts must be LogicalCounts, got {counts!r}")
     if isinstance(qubit, str):
         if qubit not in QUBIT_PRESETS:
             raise EstimateError(
                 f"unknown qubit {qubit!r}; presets: {', '.join(QUBIT_PRESETS)} (or a QubitParams)"
             )
         params = QUBIT_PRESETS[qubit]
-    else:
+    elif isinstance(qubit, QubitParams):
         params = qubit
+    else:
+        raise EstimateError(
+            f"qubit must be a preset name ({', '.join(QUBIT_PRESETS)}) or a QubitParams, "
+            f"got {qubit!r}"
+        )
     if (
         isinstance(error_budget, bool)
         or not isinstance(error_budget, numbers.Real)

@@ -17,10 +17,11 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 from qml.circuit import Circuit, StatePrep
@@ -114,10 +115,8 @@ class Estimate:
             alternatives["gpu"] = self.gpu_simulation
         out: dict[str, dict[str, float]] = {"time": {}, "energy": {}}
         for name, alt in alternatives.items():
-            out["time"][name] = self.qpu_seconds / alt.seconds if alt.seconds else math.inf
-            out["energy"][name] = (
-                self.qpu_energy_kwh / alt.energy_kwh if alt.energy_kwh else math.inf
-            )
+            out["time"][name] = _ratio(self.qpu_seconds, alt.seconds)
+            out["energy"][name] = _ratio(self.qpu_energy_kwh, alt.energy_kwh)
         return out
 
     def verdict(self) -> str:
@@ -206,6 +205,16 @@ class Estimate:
         return text
 
 
+def _ratio(a: float, b: float) -> float:
+    """``a / b`` for non-negative costs, never NaN: equal costs (both zero or both unbounded)
+    give 1, a positive cost over zero and an unbounded over a finite one give ``inf``."""
+    if a == b:
+        return 1.0
+    if b == 0 or math.isinf(a):
+        return math.inf
+    return a / b
+
+
 def _bytes(n: int) -> str:
     from qml.sim.memory import format_bytes
 
@@ -237,8 +246,11 @@ def logical_counts(circuit: Circuit) -> LogicalCounts:
     and every qubit is measured once.
 
     Raises:
-        EstimateError: an amplitude embedding (its state preparation has no rotation count here).
+        EstimateError: not a circuit, or an amplitude embedding (its state preparation has no
+            rotation count here).
     """
+    if not isinstance(circuit, Circuit):
+        raise EstimateError(f"logical_counts needs a qml.Circuit, got {type(circuit).__name__}")
     n = circuit.n_qubits
     layer_of = [0] * n  # rotation depth reached on each wire
     rotations = t_count = ccz = 0
@@ -278,10 +290,20 @@ def _clifford_angle(p) -> bool:
 
 def cached_classical_calibration(device: str = "cpu", *, recalibrate: bool = False):
     """The cached MLP timing calibration of ``device`` on this machine (next to the simulator's,
-    see :func:`~qml.estimator.simulation.cache_path`), measured now if there is none."""
+    see :func:`~qml.estimator.simulation.cache_path`), measured now if there is none.
+
+    A measurement is announced on stderr with the cache path; a cache written before spreads
+    were recorded is measured again.
+
+    Warns:
+        CalibrationWarning: the cached calibration was measured on a busy machine (a new one
+            warns from :func:`~qml.estimator.classical.calibrate_classical`).
+    """
+    import warnings
+
     from qml.estimator.classical import ClassicalCalibration, calibrate_classical
     from qml.estimator.host import host_key
-    from qml.estimator.simulation import cache_path
+    from qml.estimator.simulation import CalibrationWarning, announce_calibration, cache_path
 
     kind = "cuda" if device.startswith("cuda") else "cpu"
     path = cache_path(device).with_name(f"classical-{kind}.json")
@@ -290,9 +312,21 @@ def cached_classical_calibration(device: str = "cpu", *, recalibrate: bool = Fal
         try:
             saved = json.loads(path.read_text())
             if saved.get("host") == key:
-                return ClassicalCalibration.from_dict(saved["calibration"])
-        except (ValueError, TypeError, KeyError, EstimateError):
+                cached = ClassicalCalibration.from_dict(saved["calibration"])
+                if cached.spread is not None:
+                    if cached.busy:
+                        warnings.warn(
+                            f"the cached MLP timing calibration at {path} was measured on a "
+                            f"busy machine (spread {cached.spread:.0%}); classical times may "
+                            "be off: recalibrate on a quiet machine with "
+                            "`qml estimate --calibrate`",
+                            CalibrationWarning,
+                            stacklevel=2,
+                        )
+                    return cached
+        except (ValueError, TypeError, KeyError, AttributeError, EstimateError):
             pass  # unreadable or stale: measure again
+    announce_calibration(f"the classical MLP ({device})", path, 1)
     cal = calibrate_classical(device)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -340,6 +374,10 @@ def _model_parts(model, observables) -> tuple[Circuit, list[Observable]]:
             return model, [Z(q) for q in range(model.n_qubits)]
         if isinstance(observables, Observable):
             observables = [observables]
+        if isinstance(observables, str | bytes) or not isinstance(observables, Iterable):
+            raise EstimateError(
+                f"observables must be an observable or a list of them, got {observables!r}"
+            )
         obs = [as_observable(o) for o in observables]
         if not obs:
             raise EstimateError("observables is empty: give at least one")
@@ -394,11 +432,18 @@ def estimate(
         An :class:`Estimate`.
 
     Raises:
-        EstimateError: an unknown target (the known ones are listed), a circuit wider than the
-            target, a simulator-only gradient method on hardware, an error budget outside (0, 1).
+        EstimateError: a model, observables, target, workload or calibration of the wrong
+            type, an unknown target (the known ones are listed) or country, a circuit wider than
+            the target, a simulator-only gradient method on hardware, an error budget outside
+            (0, 1), a non-boolean ``gpu``, or ``watts``/``grams_per_kwh`` that are not
+            positive (non-negative) finite numbers.
     """
     if not isinstance(workload, Workload):
         raise EstimateError(f"workload must be a qml.Workload, got {type(workload).__name__}")
+    if isinstance(gpu, np.bool_):
+        gpu = bool(gpu)
+    if not isinstance(gpu, bool):
+        raise EstimateError(f"gpu must be True or False, got {gpu!r}")
     if not isinstance(device, str) or not (device == "cpu" or device.startswith("cuda")):
         raise EstimateError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}")
     if device.startswith("cuda") and not torch.cuda.is_available():

@@ -8,7 +8,9 @@ draws both panels and marks the crossings.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import numbers
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +45,23 @@ def scaling(
     """Estimate ``family(n)`` (observables ``Z`` on every wire) for each ``n`` in ``qubits``.
 
     ``kwargs`` go to :func:`~qml.estimator.estimate` (country, calibrations, watts, ...).
+
+    Raises:
+        EstimateError: a ``family`` that is not callable, ``qubits`` that is not a non-empty
+            sequence of integers >= 1, or what :func:`~qml.estimator.estimate` raises.
     """
-    if not qubits:
+    if not callable(family):
+        raise EstimateError(f"family must be a callable n -> qml.Circuit, got {family!r}")
+    if isinstance(qubits, str | bytes) or not isinstance(qubits, Iterable):
+        raise EstimateError(f"qubits must be a sequence of widths, got {qubits!r}")
+    widths = list(qubits)
+    if not widths:
         raise EstimateError("qubits is empty: give at least one width")
+    for n in widths:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise EstimateError(f"qubits must be integers >= 1, got {n!r} in {qubits!r}")
     out = []
-    for n in sorted(set(qubits)):
+    for n in sorted({int(n) for n in widths}):
         est = estimate(family(n), target=target, workload=workload, **kwargs)
         g = est.gpu_simulation
         out.append(
@@ -76,12 +90,21 @@ def crossovers(
 ) -> list[float]:
     """Widths where curve ``a`` and curve ``b`` cross (interpolated on a log scale).
 
+    Raises:
+        EstimateError: points that are not :class:`ScalingPoint` objects, a curve not in
+            :data:`CURVES`, or a quantity other than ``"seconds"`` and ``"energy_kwh"``.
+
     Example:
         >>> p = [ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 10.0 ** (n / 10)},
         ...                   energy_kwh={}, fits={}) for n in (10, 20, 30)]
         >>> crossovers(p, "qpu", "cpu")
         [20.0]
     """
+    points = _check_points(points)
+    _check_quantity(quantity)
+    for curve in (a, b):
+        if curve not in CURVES:
+            raise EstimateError(f"curve must be one of {CURVES}, got {curve!r}")
     found = []
     prev = None
     for p in points:
@@ -112,6 +135,8 @@ def all_crossovers(
         >>> all_crossovers(p)
         {('qpu', 'cpu'): [20.0]}
     """
+    points = _check_points(points)
+    _check_quantity(quantity)
     out = {}
     for i, a in enumerate(CURVES):
         for b in CURVES[i + 1 :]:
@@ -119,6 +144,21 @@ def all_crossovers(
             if xs:
                 out[(a, b)] = xs
     return out
+
+
+def _check_points(points: object) -> list[ScalingPoint]:
+    if isinstance(points, str | bytes) or not isinstance(points, Iterable):
+        raise EstimateError(f"points must be a list of ScalingPoint, got {points!r}")
+    out = list(points)
+    for p in out:
+        if not isinstance(p, ScalingPoint):
+            raise EstimateError(f"points must be ScalingPoints (from scaling()), got {p!r}")
+    return out
+
+
+def _check_quantity(quantity: object) -> None:
+    if quantity not in ("seconds", "energy_kwh"):
+        raise EstimateError(f"quantity must be 'seconds' or 'energy_kwh', got {quantity!r}")
 
 
 LABELS = {"qpu": "QPU", "cpu": "CPU simulation", "gpu": "GPU simulation",
@@ -129,7 +169,17 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
     """Two panels (time, energy) against qubits, log scale; every crossing of two curves marked.
 
     Simulation points whose memory exceeds the device are drawn hollow.
+
+    Raises:
+        EstimateError: no points or points that are not :class:`ScalingPoint` objects, a path that
+            is not a string or path, a missing folder, a format matplotlib cannot write, or no
+            matplotlib.
     """
+    points = _check_points(points)
+    if not points:
+        raise EstimateError("points is empty: nothing to plot")
+    if not isinstance(path, str | os.PathLike):
+        raise EstimateError(f"path must be a string or a path, got {path!r}")
     try:
         import matplotlib
 

@@ -23,8 +23,11 @@ import datetime
 import json
 import math
 import os
+import statistics
+import sys
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,6 +41,7 @@ from qml.observables import Observable
 from qml.sim.memory import CostEstimate, estimate
 
 __all__ = [
+    "CalibrationWarning",
     "SimulationCalibration",
     "SimulationCost",
     "H200_REFERENCE",
@@ -57,6 +61,74 @@ CALIBRATION_POINTS = (
     ("se", 5, 2, 4), ("se", 9, 2, 16), ("se", 13, 2, 4), ("se", 15, 2, 32), ("se", 18, 2, 4),
     ("iqp", 7, 2, 8), ("iqp", 11, 2, 4), ("iqp", 14, 2, 4),
 )  # fmt: skip
+
+# Repeating a point until it is stable. On a quiet machine the best 3 of a point's steps agree
+# within 2-5 % (measured on a shared 2-core host, n = 5..18), so a quiet calibration stops
+# after 3 timed steps as before; a busy one repeats up to MAX_REPEATS steps or
+# POINT_BUDGET_S seconds of timed steps per point, and keeps the fastest (least disturbed).
+STABLE_BEST = 3  # this many fastest steps ...
+STABLE_TOLERANCE = 0.05  # ... within this relative distance of the fastest: stable
+MAX_REPEATS = 12
+POINT_BUDGET_S = 1.5
+# Spread of a point: (median - min) / min of its timed steps. On a quiet machine it stays under
+# ~0.1; above BUSY_SPREAD (the median over points), or with more than a quarter of the points
+# unstable, other work was competing for the cores and the calibration is flagged.
+BUSY_SPREAD = 0.25
+CALIBRATION_SECONDS_HINT = 5  # a quiet CPU calibration, for the message shown before one
+
+
+class CalibrationWarning(UserWarning):
+    """A timing calibration measured on a busy machine: its time estimates may be off."""
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """Timed repeats of one step: the fastest, the spread and whether the best agreed."""
+
+    seconds: float  # the fastest timed step
+    spread: float  # (median - min) / min over the timed steps
+    repeats: int  # timed steps taken
+    stable: bool  # the best STABLE_BEST agreed within the tolerance
+
+
+def repeat_until_stable(
+    step: Callable[[], float],
+    *,
+    min_repeats: int = STABLE_BEST,
+    max_repeats: int = MAX_REPEATS,
+    tolerance: float = STABLE_TOLERANCE,
+    budget_s: float = POINT_BUDGET_S,
+) -> StepTiming:
+    """Call ``step`` (which returns its own seconds) until its fastest runs agree.
+
+    Stops once at least ``min_repeats`` steps were timed and the fastest ``min(3, min_repeats)``
+    lie within ``tolerance`` (relative) of the fastest, or after ``max_repeats`` steps, or once
+    the timed steps add up to ``budget_s`` seconds.
+
+    Returns:
+        A :class:`StepTiming`: the fastest step, the spread ``(median - min) / min``, the number
+        of timed steps and whether the stop was a stable one.
+
+    Raises:
+        EstimateError: a non-positive or non-finite step time.
+    """
+    k = max(1, min(STABLE_BEST, min_repeats))
+    times: list[float] = []
+    stable = False
+    while True:
+        t = float(step())
+        if not 0.0 < t < math.inf:
+            raise EstimateError(f"a timed step took {t!r} s; expected a positive finite time")
+        times.append(t)
+        best = sorted(times)[:k]
+        stable = len(times) >= k and best[-1] <= best[0] * (1.0 + tolerance)
+        if len(times) >= min_repeats and stable:
+            break
+        if len(times) >= max(max_repeats, min_repeats) or sum(times) >= budget_s:
+            break
+    fastest = min(times)
+    spread = (statistics.median(times) - fastest) / fastest
+    return StepTiming(seconds=fastest, spread=spread, repeats=len(times), stable=stable)
 
 
 @dataclass(frozen=True)
@@ -108,6 +180,42 @@ class SimulationCalibration:
     adjoint_diag_overhead_s: float = 0.0
     points: tuple[tuple[int, int, int, str, float, float], ...] = field(default=())
     # (n, layers, batch, diff_method, measured_s, fitted_s) of the runs it was fitted to
+    spread: float | None = None  # median over points of (median - min) / min; None: not
+    # measured (a reference fit, or a cache written before spreads were recorded)
+    point_spreads: tuple[float, ...] = ()  # per point, in the order of ``points``
+    point_repeats: tuple[int, ...] = ()  # timed steps per point
+    unstable_points: int = 0  # points whose fastest steps never agreed within the tolerance
+
+    def __post_init__(self) -> None:
+        def real(value: object) -> bool:
+            return not isinstance(value, bool) and isinstance(value, int | float)
+
+        for name in ("bandwidth_bytes_per_s", "adjoint_bandwidth_bytes_per_s"):
+            value = getattr(self, name)
+            if not real(value) or not 0 < value < math.inf:
+                raise EstimateError(f"{name} must be a finite number > 0, got {value!r}")
+        for name in ("pass_overhead_s", "step_overhead_s", "adjoint_pass_overhead_s",
+                     "adjoint_step_overhead_s", "diag_s_per_byte", "diag_overhead_s",
+                     "adjoint_diag_s_per_byte", "adjoint_diag_overhead_s"):  # fmt: skip
+            value = getattr(self, name)
+            if not real(value) or not 0 <= value < math.inf:
+                raise EstimateError(f"{name} must be a finite number >= 0, got {value!r}")
+        m = self.memory_bytes
+        if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+            raise EstimateError(f"memory_bytes must be an integer >= 0, got {m!r}")
+        w = self.measured_watts
+        if w is not None and (not real(w) or not 0 < w < math.inf):
+            raise EstimateError(f"measured_watts must be a finite number > 0 or None, got {w!r}")
+        if self.spread is not None and (not real(self.spread) or not 0 <= self.spread < math.inf):
+            raise EstimateError(f"spread must be a finite number >= 0 or None, got {self.spread!r}")
+
+    @property
+    def busy(self) -> bool:
+        """Whether the spread says other work competed for the machine while calibrating."""
+        if self.spread is None:
+            return False
+        many_unstable = self.unstable_points * 4 > max(1, len(self.point_spreads))
+        return self.spread > BUSY_SPREAD or many_unstable
 
     def predict(self, step: StepCost) -> float:
         """Seconds of one step (see :func:`step_cost`)."""
@@ -143,6 +251,8 @@ class SimulationCalibration:
     def from_dict(cls, d: dict) -> SimulationCalibration:
         d = dict(d)
         d["points"] = tuple(tuple(p) for p in d.get("points", ()))
+        d["point_spreads"] = tuple(d.get("point_spreads", ()))
+        d["point_repeats"] = tuple(d.get("point_repeats", ()))
         return cls(**d)
 
 
@@ -182,7 +292,7 @@ def _float(n: int) -> float:
 def cache_path(device: str) -> Path:
     """``$QML_CACHE_DIR`` or ``$XDG_CACHE_HOME/qml`` or ``~/.cache/qml``, then
     ``calibration-<device>.json``."""
-    root = os.environ.get("QML_CACHE_DIR")
+    root = os.environ.get("QML_CACHE_DIR") or None  # "" counts as unset
     if root is None:
         xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         root = str(Path(xdg) / "qml")
@@ -211,8 +321,38 @@ def measure_step(
     device: str = "cpu",
     repeats: int = 3,
 ) -> float:
-    """Seconds of one training step (forward, loss, backward) of the native simulator: the best
-    of ``repeats`` after a warm-up (the least disturbed by other work on the machine)."""
+    """Seconds of one training step (forward, loss, backward) of the native simulator: the
+    fastest after a warm-up (the least disturbed by other work on the machine), repeated until
+    the fastest few agree (see :func:`repeat_until_stable`; at least ``repeats`` steps)."""
+    return measure_step_timing(circuit, observables, batch=batch, diff_method=diff_method,
+                               device=device, repeats=repeats).seconds  # fmt: skip
+
+
+def measure_step_timing(
+    circuit: Circuit,
+    observables: Sequence[Observable],
+    *,
+    batch: int,
+    diff_method: str = "backprop",
+    device: str = "cpu",
+    repeats: int = STABLE_BEST,
+) -> StepTiming:
+    """:func:`measure_step` with its spread and repeats (a :class:`StepTiming`)."""
+    step = _step_function(circuit, observables, batch=batch, diff_method=diff_method,
+                          device=device)  # fmt: skip
+    step()  # warm-up: compiles tables, first-touch pages
+    return repeat_until_stable(step, min_repeats=max(1, repeats))
+
+
+def _step_function(
+    circuit: Circuit,
+    observables: Sequence[Observable],
+    *,
+    batch: int,
+    diff_method: str,
+    device: str,
+) -> Callable[[], float]:
+    """A callable running one training step and returning its seconds."""
     from qml.nn import QuantumLayer
 
     layer = QuantumLayer(circuit, list(observables), diff_method=diff_method, seed=0).to(device)
@@ -229,8 +369,7 @@ def measure_step(
         sync()
         return time.perf_counter() - start
 
-    step()  # warm-up: compiles tables, first-touch pages
-    return min(step() for _ in range(max(1, repeats)))
+    return step
 
 
 def _fit(rows: list[tuple[float, ...]]) -> tuple[float, float, float, float, float]:
@@ -250,26 +389,41 @@ def _fit(rows: list[tuple[float, ...]]) -> tuple[float, float, float, float, flo
 def calibrate(device: str = "cpu", *, repeats: int = 3, save: bool = True) -> SimulationCalibration:
     """Measure training steps on ``device`` and fit the step-time model (a few seconds).
 
+    Each point is repeated until its fastest steps agree (:func:`repeat_until_stable`); the
+    fastest counts, and the spread ``(median - min) / min`` of every point and their median
+    are recorded (:attr:`SimulationCalibration.spread`). A spread that says the machine was
+    busy gives a :class:`CalibrationWarning`.
+
     Args:
         device: ``"cpu"`` or ``"cuda"``.
-        repeats: timed steps per point (the best counts).
+        repeats: the least timed steps per point (the fastest counts).
         save: write the result to :func:`cache_path` for later estimates.
 
     Returns:
         The fitted :class:`SimulationCalibration`.
+
+    Raises:
+        EstimateError: ``repeats`` is not an integer >= 1.
+
+    Warns:
+        CalibrationWarning: the spread says other work competed for the machine.
     """
     from qml.estimator.power import EnergyMeter
     from qml.sim.memory import available_bytes
 
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise EstimateError(f"repeats must be an integer >= 1, got {repeats!r}")
     measured = []
+    timings: list[StepTiming] = []
     with EnergyMeter(device) as meter:
         for family, n, layers, batch in CALIBRATION_POINTS:
             circuit, obs = _calibration_circuit(family, n, layers)
             for method in ("backprop", "adjoint"):
-                t = measure_step(circuit, obs, batch=batch, diff_method=method, device=device,
-                                 repeats=repeats)  # fmt: skip
+                timing = measure_step_timing(circuit, obs, batch=batch, diff_method=method,
+                                             device=device, repeats=repeats)  # fmt: skip
                 cost = step_cost(circuit, obs, batch=batch, diff_method=method)
-                measured.append(((n, layers, batch, method), cost, t))
+                measured.append(((n, layers, batch, method), cost, timing.seconds))
+                timings.append(timing)
     key = host_key(device)
     cal = _fitted(
         measured,
@@ -283,6 +437,15 @@ def calibrate(device: str = "cpu", *, repeats: int = 3, save: bool = True) -> Si
         measured_watts=meter.joules / meter.seconds if meter.measured else None,
         measured_by=meter.source if meter.measured else "",
     )
+    cal = dataclasses.replace(
+        cal,
+        spread=statistics.median(t.spread for t in timings),
+        point_spreads=tuple(t.spread for t in timings),
+        point_repeats=tuple(t.repeats for t in timings),
+        unstable_points=sum(not t.stable for t in timings),
+    )
+    if cal.busy:
+        warnings.warn(_busy_message(cal, "this calibration"), CalibrationWarning, stacklevel=2)
     if save:
         path = cache_path(device)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -292,9 +455,35 @@ def calibrate(device: str = "cpu", *, repeats: int = 3, save: bool = True) -> Si
     return cal
 
 
+def _busy_message(cal: SimulationCalibration, what: str) -> str:
+    worst = sorted(zip(cal.point_spreads, cal.points, strict=False), key=lambda x: -x[0])[:3]
+    names = ", ".join(f"n={p[0]} B={p[2]} {p[3]}: {s:.0%}" for s, p in worst)
+    return (
+        f"{what} of the simulator on {cal.hardware} was measured on a busy machine: step "
+        f"times spread {cal.spread:.0%} above their fastest (median over points; worst {names}; "
+        f"{cal.unstable_points} of {len(cal.point_spreads)} points never stabilised), so "
+        "simulation times may be off; recalibrate on a quiet machine with "
+        "`qml estimate --calibrate` or qml.estimator.simulation.calibration(recalibrate=True)"
+    )
+
+
+def announce_calibration(what: str, path: Path, seconds: float) -> None:
+    """Tell the user (on stderr) that a calibration is being measured and where it is cached."""
+    print(f"qml: calibrating {what} on this machine (~{seconds:.0f} s); cached at {path}",
+          file=sys.stderr, flush=True)  # fmt: skip
+
+
 def calibration(device: str = "cpu", *, recalibrate: bool = False) -> SimulationCalibration:
     """The cached calibration of ``device`` on this machine, measured now if there is none
-    (or ``recalibrate``). A ``"cuda"`` request without a GPU returns :data:`H200_REFERENCE`."""
+    (or ``recalibrate``). A ``"cuda"`` request without a GPU returns :data:`H200_REFERENCE`.
+
+    A measurement is announced on stderr with the cache path. A cache written before spreads
+    were recorded is measured again; a cached calibration measured on a busy machine is used,
+    with a :class:`CalibrationWarning`.
+
+    Warns:
+        CalibrationWarning: the calibration (new or cached) was measured on a busy machine.
+    """
     if device.startswith("cuda") and not torch.cuda.is_available():
         return H200_REFERENCE
     path = cache_path(device)
@@ -303,8 +492,12 @@ def calibration(device: str = "cpu", *, recalibrate: bool = False) -> Simulation
             cal = SimulationCalibration.from_dict(json.loads(path.read_text()))
         except (ValueError, TypeError):
             cal = None  # unreadable or from another version: measure again
-        if cal is not None and cal.matches(device):
+        if cal is not None and cal.matches(device) and cal.spread is not None:
+            if cal.busy:
+                warnings.warn(_busy_message(cal, f"the cached calibration at {path}"),
+                              CalibrationWarning, stacklevel=2)  # fmt: skip
             return cal
+    announce_calibration(f"the simulator ({device})", path, CALIBRATION_SECONDS_HINT)
     return calibrate(device)
 
 
