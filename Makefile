@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 		echo "no NVIDIA GPU: installing the CPU torch wheel"; \
 		$(PY) -m pip install --quiet "torch==2.13.0"; \
 	fi
-	$(PY) -m pip install --quiet -e ".[dev,experiments,bench]"
+	$(PY) -m pip install --quiet -e ".[test,dev,experiments,bench]"
 	touch $(STAMP)
 
 # GPU simulation in Qiskit Aer: qiskit-aer-gpu replaces qiskit-aer (the two must never be

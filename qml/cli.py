@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -42,14 +43,84 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _draw(args: argparse.Namespace) -> int:
-    from qiskit import qasm3
-
     from qml.circuit import Circuit
+    from qml.errors import InteropError
 
-    with open(args.file, encoding="utf-8") as fh:
-        qc = qasm3.loads(fh.read())
-    print(Circuit.from_qiskit(qc).draw())
+    qc = _load_qasm3(args.file)
+    try:
+        circuit = Circuit.from_qiskit(qc)
+    except InteropError as e:
+        raise InteropError(f"{args.file!r}: {e}") from e
+    print(circuit.draw())
     return 0
+
+
+_QASM_VERSION = re.compile(r"\A(?:\s|//[^\n]*\n|/\*.*?\*/)*OPENQASM\s+([0-9.]+)", re.DOTALL)
+
+
+def _load_qasm3(file: str):
+    """The Qiskit circuit of the OpenQASM 3 file ``file``; every failure a one-line QmlError.
+
+    Raises:
+        InputError: ``file`` is missing, a directory, unreadable, empty, binary or not UTF-8.
+        InteropError: the text is OpenQASM 2, or not OpenQASM 3 that Qiskit can import.
+    """
+    from qml.errors import InputError, InteropError
+
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file {file!r}") from None
+    except IsADirectoryError:
+        raise InputError(f"{file!r} is a directory, not an OpenQASM 3 file") from None
+    except OSError as e:
+        raise InputError(f"cannot read {file!r}: {e.strerror or e}") from None
+    if b"\x00" in data:
+        raise InputError(f"{file!r} is a binary file, not OpenQASM 3 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{file!r} is not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start}); "
+            "OpenQASM 3 files are UTF-8"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{file!r} is empty; expected an OpenQASM 3 program")
+    header = _QASM_VERSION.match(text)
+    if header and not header.group(1).startswith("3"):
+        raise InteropError(
+            f"{file!r} is OpenQASM {header.group(1)}; qml draw reads OpenQASM 3 (convert it "
+            "with qiskit.qasm2.load and qiskit.qasm3.dump)"
+        )
+    from qiskit import qasm3
+    from qiskit.exceptions import MissingOptionalLibraryError
+
+    try:
+        return qasm3.loads(text)
+    except MissingOptionalLibraryError:
+        raise InteropError(
+            "reading OpenQASM 3 needs qiskit-qasm3-import: pip install 'qml-hybrid[qasm3]'"
+        ) from None
+    except Exception as e:  # any failure of the third-party parser is a bad file
+        raise InteropError(f"{file!r} is not OpenQASM 3 that Qiskit can import: {_why(e)}") from e
+
+
+def _why(error: BaseException) -> str:
+    """A short reason for a failed OpenQASM 3 import, with the line where the parser knows it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        for arg in (seen, *seen.args):
+            token = getattr(arg, "offendingToken", None)
+            if token is not None and getattr(token, "line", None) is not None:
+                text = getattr(token, "text", "")
+                return f"syntax error at line {token.line}, column {token.column} near {text!r}"
+        seen = seen.__cause__ or seen.__context__
+    name = type(error).__name__
+    message = str(error).strip().strip("'\"")
+    if "Parsing" in name and not message:
+        return "syntax error"
+    return f"{message} ({name})" if message else name
 
 
 def _import_bench():
@@ -82,19 +153,66 @@ def _bench(args: argparse.Namespace, rest: Sequence[str]) -> int:
     return int(bench.main(list(rest)))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="qml", description="hybrid quantum-classical ML")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_info = sub.add_parser("info", help="versions, backends and devices")
+def _version() -> str:
+    """The installed distribution's version, else (a bare checkout) ``qml.__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qml-hybrid")
+    except PackageNotFoundError:
+        from qml import __version__
+
+        return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``qml`` command with every subcommand (``bench`` parses its own flags).
+
+    Returns:
+        The top-level ``argparse.ArgumentParser``; its ``func`` default runs the subcommand.
+    """
+    parser = argparse.ArgumentParser(
+        prog="qml",
+        description="Hybrid quantum-classical machine learning: simulate, run on IBM hardware, "
+        "and estimate what a model costs.",
+        epilog="Run 'qml COMMAND --help' for the flags of a command.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"qml {_version()}", help="print the version"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p_info = sub.add_parser(
+        "info",
+        help="versions, backends and devices",
+        description="Print qml's version, its dependencies' versions, the backends and the GPU.",
+    )
     p_info.set_defaults(func=_info)
-    p_draw = sub.add_parser("draw", help="draw an OpenQASM 3 circuit")
-    p_draw.add_argument("file", help="path to a .qasm file")
+    p_draw = sub.add_parser(
+        "draw",
+        help="draw an OpenQASM 3 circuit",
+        description="Import an OpenQASM 3 file through Qiskit and draw it, one line per wire.",
+    )
+    p_draw.add_argument("file", help="path to an OpenQASM 3 (.qasm) file")
     p_draw.set_defaults(func=_draw)
     from qml.estimator import cli as estimate_cli
 
     estimate_cli.add_parser(sub).set_defaults(func=estimate_cli.run)
     # its flags are parsed by experiments.bench itself (qml bench --help)
     sub.add_parser("bench", help="benchmark a training step against peers", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``qml`` command with ``argv`` (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 on success, 2 on a usage error or a qml error, printed as one line
+        ``qml COMMAND: error: ...`` on stderr.
+
+    Raises:
+        SystemExit: from argparse, for ``--help``, ``--version`` and usage errors.
+    """
+    parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command == "bench":
         return _bench(args, rest)
@@ -105,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except QmlError as e:
-        print(f"qml {args.command}: error: {e}", file=sys.stderr)
+        message = " ".join(line.strip() for line in str(e).splitlines() if line.strip())
+        print(f"qml {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 

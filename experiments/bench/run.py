@@ -103,7 +103,9 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         help="run cases predicted to exceed the budget, and let steps run past it",
     )
     p.add_argument("--double", action="store_true", help="qml in complex128, as the peers")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of the inputs, weights and targets (default 0)"
+    )
     p.add_argument(
         "--out",
         type=Path,

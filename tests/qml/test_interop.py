@@ -57,13 +57,11 @@ def test_qiskit_round_trip_keeps_inputs_weights_and_state():
     c = every_gate_circuit()
     back = qml.Circuit.from_qiskit(c.to_qiskit())
     assert back.input_shapes == {"x": 3}
-    assert back.weight_shapes == {"w": (6,)}  # Qiskit vectors are flat
+    assert back.weight_shapes == {"w": (2, 3)}  # the shape rides along in qc.metadata
     assert [op.name for op in back] == [op.name for op in c]
     xs = torch.rand(2, 3, dtype=torch.float64)
     w = torch.rand(2, 3, dtype=torch.float64)
-    np.testing.assert_allclose(
-        states(back, xs, {"w": w.reshape(-1)}), states(c, xs, {"w": w}), atol=1e-12
-    )
+    np.testing.assert_allclose(states(back, xs, {"w": w}), states(c, xs, {"w": w}), atol=1e-12)
 
 
 def test_from_qiskit_plain_parameters_and_expressions():
