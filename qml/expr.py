@@ -294,9 +294,16 @@ def _real(value: numbers.Real, message: str) -> float:
 def _coerce(value: object, op: str) -> Expr:
     if isinstance(value, Expr):
         return value
+    if isinstance(value, WeightArray):
+        return value._scalar(op)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        shown = (
+            repr(value)
+            if len(repr(value)) <= 40
+            else f"{repr(value)[:20]}...({len(repr(value))} chars)"
+        )
         return Const(
-            _real(value, f"cannot combine a parameter expression with {value!r} using {op!r}")
+            _real(value, f"cannot combine a parameter expression with {shown} using {op!r}")
         )
     raise ParameterError(
         f"cannot combine a parameter expression with {value!r} using {op!r}: "
@@ -389,6 +396,39 @@ class WeightArray:
     @property
     def numel(self) -> int:
         return math.prod(self.shape)
+
+    # a scalar array (shape ``()``) is its one weight in arithmetic: ``w * x[0] + 1``
+    def _scalar(self, op: str) -> Weight:
+        if len(self._prefix) != len(self.shape) or self.shape:
+            raise ParameterError(
+                f"cannot use {op!r} on the weight array {self.name!r} of shape {self.shape}: "
+                f"index it first, e.g. {self.name}[0]"
+            )
+        return Weight(self.name, (), 0, self.scope)
+
+    def __add__(self, other: object) -> Expr:
+        return self._scalar("+") + other
+
+    def __radd__(self, other: object) -> Expr:
+        return other + self._scalar("+")  # type: ignore[operator]
+
+    def __sub__(self, other: object) -> Expr:
+        return self._scalar("-") - other
+
+    def __rsub__(self, other: object) -> Expr:
+        return other - self._scalar("-")  # type: ignore[operator]
+
+    def __mul__(self, other: object) -> Expr:
+        return self._scalar("*") * other
+
+    def __rmul__(self, other: object) -> Expr:
+        return other * self._scalar("*")  # type: ignore[operator]
+
+    def __truediv__(self, other: object) -> Expr:
+        return self._scalar("/") / other
+
+    def __neg__(self) -> Expr:
+        return -self._scalar("-")
 
     def __getitem__(self, index) -> Weight | WeightArray:
         idx = index if isinstance(index, tuple) else (index,)

@@ -245,3 +245,19 @@ def test_bad_estimate_shots_is_an_estimate_error(groups, kwargs, shown):
         return
     with pytest.raises(EstimateError, match=shown):
         qml.estimate_shots(groups, **kwargs)
+
+
+def test_a_scalar_weight_array_takes_part_in_arithmetic_and_a_vector_one_says_index_it():
+    c = qml.Circuit(1)
+    x = c.inputs(1)
+    w = c.weights("w", ())
+    v = c.weights("v", (2,))
+    c.rx(0, 2 - w * x[0] / 4)
+    with pytest.raises(ParameterError, match=r"index it first, e\.g\. v\[0\]"):
+        v * 2
+    layer = qml.QuantumLayer(c, [qml.Z(0)], dtype=torch.complex128)
+    with torch.no_grad():
+        layer.w.fill_(0.8)
+    xs = torch.tensor([[0.3], [1.7]], dtype=torch.float64)
+    expected = torch.cos(2 - 0.8 * xs[:, 0] / 4)  # <Z> after rx(theta) on |0> is cos(theta)
+    torch.testing.assert_close(layer(xs)[:, 0], expected)

@@ -332,3 +332,19 @@ def test_other_backends_report_what_auto_resolved_to(backend, shots, expected):
     layer = qml.QuantumLayer(circuit(), backend=backend, shots=shots, seed=0)
     assert layer.requested_diff_method == "auto"
     assert layer.diff_method == expected
+
+
+def test_angles_that_overflow_at_run_time_are_refused_not_returned_as_nan():
+    """Finite inputs and weights can still give an infinite angle (10 * 1e38 in float32):
+    no expression check can see that at build time, so the layer refuses the NaN it would
+    return."""
+    c = qml.Circuit(1)
+    x = c.inputs(1)
+    w = c.weights("w", ())
+    c.rx(0, w * x[0])
+    layer = qml.QuantumLayer(c, [qml.Z(0)])
+    with torch.no_grad():
+        layer.w.fill_(10.0)
+    with pytest.raises(InputError, match="overflowed"):
+        layer(torch.tensor([[3e38]]))
+    assert torch.isfinite(layer.double()(torch.tensor([[3e38]], dtype=torch.float64))).all()
