@@ -362,12 +362,13 @@ class QuantumLayer(nn.Module):
             x2, weights, generator=self._generator, **self._run_args(batch)
         )
         if not torch.isfinite(out).all():  # finite inputs and weights, yet an angle overflowed
+            top_x = float(x2.detach().abs().max()) if x2 is not None and x2.numel() else 0.0
+            top_w = max((float(w.detach().abs().max()) for w in weights.values() if w.numel()),
+                        default=0.0)  # fmt: skip
             raise InputError(
                 f"the expectations are not finite: an angle overflowed "
-                f"{self._anchor_tensor.dtype} for inputs up to "
-                f"{float(x2.detach().abs().max()) if x2 is not None and x2.numel() else 0:g} (weights up to "
-                f"{max((float(w.detach().abs().max()) for w in weights.values() if w.numel()), default=0):g}"
-                "); scale the inputs or use .double()"
+                f"{self._anchor_tensor.dtype} for inputs up to {top_x:g} (weights up to "
+                f"{top_w:g}); scale the inputs or use .double()"
             )
         return out[0] if single else out
 
