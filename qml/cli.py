@@ -79,7 +79,7 @@ def _load_qasm3(file: str):
     if b"\x00" in data:
         raise InputError(f"{file!r} is a binary file, not OpenQASM 3 text")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not code
     except UnicodeDecodeError as e:
         raise InputError(
             f"{file!r} is not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start}); "

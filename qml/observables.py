@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -98,7 +98,12 @@ class Observable:
                 f"an observable can only be multiplied by a real number, got {scalar!r} "
                 f"(times {self})"
             )
-        number = complex(scalar)  # type: ignore[call-overload]
+        try:
+            number = complex(scalar)  # type: ignore[call-overload]
+        except OverflowError:  # an integer beyond the float range
+            raise ObservableError(
+                f"coefficient of {self} must be finite, got an integer of {len(str(scalar))} digits"
+            ) from None
         if number.imag != 0:
             raise ObservableError(
                 f"coefficient {scalar!r} is not real: a complex multiple of {self} is not Hermitian"
@@ -157,6 +162,11 @@ class PauliWord(Observable):
     """
 
     def __init__(self, paulis: dict[int, str], coeff: float = 1.0, identity_wires=()):
+        if not isinstance(paulis, Mapping):
+            raise ObservableError(
+                f"a Pauli word maps wires to 'X', 'Y' or 'Z' (a dict such as {{0: 'Z'}}), "
+                f"got {paulis!r}"
+            )
         for w, p in paulis.items():
             _wire(w, "Pauli word")
             if p not in ("X", "Y", "Z"):

@@ -466,6 +466,18 @@ def estimate(
         raise EstimateError(f"error_budget must be a number in (0, 1), got {error_budget!r}")
     if isinstance(target, str) and target not in QUBIT_PRESETS and target.lower() != target:
         target = target.lower()  # "IBM_FEZ" -> "ibm_fez"
+    fault_tolerant = (isinstance(target, str) and target in QUBIT_PRESETS) or isinstance(
+        target, QubitParams
+    )
+    if not fault_tolerant and isinstance(target, str) and target not in known_targets():
+        import difflib  # before the workload's own checks: a wrong name is named first
+
+        close = difflib.get_close_matches(target, [*known_targets(), *QUBIT_PRESETS], n=3)
+        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        raise EstimateError(
+            f"unknown target {target!r}{hint}; known: {', '.join(known_targets())}, "
+            f"or a fault-tolerant preset: {', '.join(QUBIT_PRESETS)}"
+        )
     notes = []
     frozen: frozenset[str] = frozenset()
     if isinstance(model, torch.nn.Module):
@@ -481,7 +493,7 @@ def estimate(
     need = demand(circuit, obs, workload, frozen=frozen)
 
     ft: FaultTolerantEstimate | None = None
-    if (isinstance(target, str) and target in QUBIT_PRESETS) or isinstance(target, QubitParams):
+    if fault_tolerant:
         ft = estimate_fault_tolerant(logical_counts(circuit), qubit=target,
                                      error_budget=error_budget)  # fmt: skip
         profile = get_target("superconducting").profile
@@ -501,15 +513,6 @@ def estimate(
         code = "Floquet code" if qubit.instruction_set == "majorana" else "surface code"
         technology = f"fault-tolerant ({code})"
     else:
-        if isinstance(target, str) and target not in known_targets():
-            import difflib
-
-            close = difflib.get_close_matches(target, [*known_targets(), *QUBIT_PRESETS], n=3)
-            hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
-            raise EstimateError(
-                f"unknown target {target!r}{hint}; known: {', '.join(known_targets())}, "
-                f"or a fault-tolerant preset: {', '.join(QUBIT_PRESETS)}"
-            )
         tgt = get_target(target)
         profile = tgt.profile
         res = tgt.resources(circuit)

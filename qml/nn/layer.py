@@ -32,6 +32,7 @@ _INSTANCE_ATTRIBUTES = frozenset(
     {"circuit", "observables", "shots", "backend", "requested_diff_method", "_executable",
      "_generator", "_anchor", "_resolved"}
 )  # fmt: skip
+MAX_SHOTS = 2**31 - 1  # per execution; engines count shots in 32-bit integers
 SEED_LIMIT = 2**64  # torch.Generator.manual_seed takes seeds in [0, 2**64)
 
 
@@ -117,6 +118,10 @@ class QuantumLayer(nn.Module):
             isinstance(shots, bool) or not isinstance(shots, numbers.Integral) or shots <= 0
         ):
             raise ShotsError(f"shots must be a positive integer or None, got {shots!r}")
+        if shots is not None and shots > MAX_SHOTS:
+            raise ShotsError(
+                f"shots must be at most {MAX_SHOTS} (2**31 - 1) per execution, got {shots!r}"
+            )
         if not isinstance(dtype, torch.dtype) or dtype not in _REAL_FOR:
             raise ParameterError(
                 f"dtype must be torch.complex64 or torch.complex128, got {dtype!r}"
@@ -222,6 +227,11 @@ class QuantumLayer(nn.Module):
                     f"got {type(value).__name__}"
                     + (f" of dtype {value.dtype}" if isinstance(value, torch.Tensor) else "")
                 )
+            if value.is_meta or value.layout != torch.strided:
+                raise ParameterError(
+                    f"state_dict entry {prefix + name!r} holds no values (a {value.layout} "
+                    f"tensor on {value.device}); load a dense tensor with values"
+                )
             if tuple(value.shape) != shape:
                 raise ParameterError(
                     f"state_dict entry {prefix + name!r} has shape {tuple(value.shape)}, but the "
@@ -303,6 +313,11 @@ class QuantumLayer(nn.Module):
                 ) from e
         if x.is_complex():
             raise InputError(f"inputs must be real, got dtype {x.dtype}")
+        if x.layout != torch.strided or x.is_meta:
+            raise InputError(
+                f"inputs must be a dense tensor with values, got a {x.layout} tensor on "
+                f"{x.device} (use .to_dense())"
+            )
         if x.device != device:
             raise InputError(
                 f"inputs are on {x.device} but the layer is on {device}; move one with .to()"
@@ -358,6 +373,12 @@ class QuantumLayer(nn.Module):
             return self._empty((0, self.output_size), x2, weights)
         if self.requested_diff_method == "auto":
             self._resolved = self._resolve(batch)
+        if self.shots is not None:  # the bits of one measured group, before any engine runs
+            check_bytes(
+                batch * self.shots * (8 + 9 * self.n_qubits),
+                what=f"{self.shots} shots of {self.n_qubits} qubits for {batch} sample(s)",
+                device=self._anchor_tensor.device,
+            )
         out = self._executable.expvals(
             x2, weights, generator=self._generator, **self._run_args(batch)
         )

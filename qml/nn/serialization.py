@@ -106,7 +106,9 @@ def save(layer: QuantumLayer, path: str | os.PathLike) -> Path:
         >>> bool(torch.equal(qml.load(path)(torch.ones(1)), layer(torch.ones(1))))
         True
     """
-    path = Path(path)
+    path = _path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory; give a file name such as layer.pt")
     if not isinstance(layer, QuantumLayer):
         raise ModelFileError(f"{path}: save needs a qml.QuantumLayer, got {type(layer).__name__}")
     try:
@@ -129,9 +131,15 @@ def save(layer: QuantumLayer, path: str | os.PathLike) -> Path:
     }
     try:
         torch.save(payload, path)
-    except OSError as e:
-        raise ModelFileError(f"{path}: cannot write the model file: {e}") from e
+    except (OSError, RuntimeError) as e:  # torch reports a missing folder as RuntimeError
+        raise ModelFileError(f"{path}: cannot write the model file: {_line(e)}") from e
     return path
+
+
+def _path(path: object) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise ModelFileError(f"a model file path must be a str or os.PathLike, got {path!r:.80}")
+    return Path(path)
 
 
 def _layer_spec(layer: QuantumLayer) -> dict:
@@ -248,7 +256,7 @@ def load(path: str | os.PathLike, *, trusted: Sequence[type] = ()) -> nn.Module:
             describes an invalid layer (unknown gate, bad wire, missing or misshapen or
             non-finite tensors, unknown format or newer version).
     """
-    path = Path(path)
+    path = _path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such file" if not path.exists() else
                              f"{path}: not a file")  # fmt: skip
@@ -257,8 +265,7 @@ def load(path: str | os.PathLike, *, trusted: Sequence[type] = ()) -> nn.Module:
             raise ModelFileError(f"trusted= takes classes, got {cls!r}")
     obj = _torch_load(path, list(trusted))
     if isinstance(obj, nn.Module):
-        _check_module(path, obj)
-        return obj
+        return _check_module(path, obj)
     if isinstance(obj, Mapping) and "format" in obj:
         return _from_payload(path, obj)
     if isinstance(obj, Mapping) and obj and all(isinstance(v, torch.Tensor) for v in obj.values()):
@@ -304,7 +311,9 @@ def _torch_load(path: Path, trusted: list[type]) -> Any:
                 f"{path} is not a torch.save()d model: nested too deeply"
             ) from None
         except Exception as e:  # noqa: BLE001 - zip, EOF, and errors of allowlisted classes
-            raise ModelFileError(f"{path} is not a torch.save()d model: {_line(e)}") from None
+            raise ModelFileError(
+                f"{path} is not a torch.save()d model: {type(e).__name__}: {_line(e)}"
+            ) from None
     raise ModelFileError(f"{path}: names too many globals to load")
 
 
@@ -349,22 +358,65 @@ def _line(e: BaseException) -> str:
     return useful[0][:200]
 
 
-def _check_module(path: Path, module: nn.Module) -> None:
-    """Every QuantumLayer inside a loaded module must rebuild from its own data."""
+def _check_module(path: Path, module: nn.Module) -> nn.Module:
+    """``module`` with every QuantumLayer replaced by the layer rebuilt from its own data.
+
+    The unpickled layer is never returned: a crafted file could hold attributes (a ``Weight``'s
+    flat index, a backend's device) that its data does not describe, so the layer qml builds
+    from the data (every check of ``Circuit.append`` and ``QuantumLayer``) takes its place.
+    Modules reachable outside the registered submodules (an attribute, a hook) are refused,
+    since they would run unchecked.
+    """
     for name, m in module.named_modules():
-        if isinstance(m, QuantumLayer):
-            where = f"the QuantumLayer {name or '(root)'}"
-            try:
-                spec = _layer_spec(m)
-                state = m.state_dict()
-                gen = m._generator
-                if gen is not None and not isinstance(gen, torch.Generator):
-                    raise ModelFileError(f"its generator is a {type(gen).__name__}")
-            except ModelFileError as e:
-                raise ModelFileError(f"{path}: {where}: {e}") from None
-            except Exception as e:  # noqa: BLE001 - attributes of the wrong kind
-                raise ModelFileError(f"{path}: {where} is malformed: {_line(e)}") from None
-            _build(path, spec, state, None, where=where)
+        _refuse_hidden_modules(path, m, name or "(root)")
+    if isinstance(module, QuantumLayer):
+        return _rebuilt_layer(path, module, "the QuantumLayer (root)")
+    for name, m in list(module.named_modules()):
+        for child_name, child in list(m.named_children()):
+            if isinstance(child, QuantumLayer):
+                full = f"{name}.{child_name}" if name else child_name
+                m._modules[child_name] = _rebuilt_layer(path, child, f"the QuantumLayer {full}")
+    return module
+
+
+def _refuse_hidden_modules(path: Path, m: nn.Module, name: str) -> None:
+    def holds_module(value: Any, depth: int = 0) -> bool:
+        if isinstance(value, nn.Module):
+            return True
+        if depth > 8:
+            return False
+        if isinstance(value, Mapping):
+            return any(holds_module(v, depth + 1) for v in value.values())
+        if isinstance(value, list | tuple | set):
+            return any(holds_module(v, depth + 1) for v in value)
+        return False
+
+    for key, value in vars(m).items():
+        if key != "_modules" and holds_module(value):
+            raise ModelFileError(
+                f"{path}: module {name} ({type(m).__name__}) holds a module in its attribute "
+                f"{key!r}, outside its registered submodules; qml does not load modules it "
+                "cannot check"
+            )
+
+
+def _rebuilt_layer(path: Path, m: QuantumLayer, where: str) -> QuantumLayer:
+    try:
+        spec = _layer_spec(m)
+        state = m.state_dict()
+        gen = m._generator
+        if gen is not None and not isinstance(gen, torch.Generator):
+            raise ModelFileError(f"its generator is a {type(gen).__name__}")
+        frozen = {n for n, p in m.named_parameters() if not p.requires_grad}
+        training = bool(m.training)
+    except ModelFileError as e:
+        raise ModelFileError(f"{path}: {where}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - attributes of the wrong kind
+        raise ModelFileError(f"{path}: {where} is malformed: {_line(e)}") from None
+    layer = _build(path, spec, state, None if gen is None else gen.get_state(), where=where)
+    for n, p in layer.named_parameters():
+        p.requires_grad_(n not in frozen)
+    return layer.train(training)
 
 
 def _from_payload(path: Path, obj: Mapping) -> QuantumLayer:
@@ -488,8 +540,12 @@ def _int(v: Any, what: str) -> int:
 
 
 def _real(v: Any, what: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-        raise ModelFileError(f"{what} must be a finite number, got {v!r:.80}")
+    try:
+        finite = not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
+    except OverflowError:  # a JSON integer beyond the float range
+        finite = False
+    if not finite:
+        raise ModelFileError(f"{what} must be a finite number, got {str(v)[:40]!r}")
     return float(v)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 
 from qml.observables import Hermitian, Observable, PauliWord
+from qml.sim.memory import check_bytes
 from qml.sim.statevector import apply_matrix, num_qubits
 
 __all__ = ["expval", "expval_pauli", "probabilities", "sample_bits", "basis_rotation"]
@@ -114,6 +115,12 @@ def sample_bits(
         ``(B, shots, n_bits)`` int8 bits, bit 0 being the most significant.
     """
     gen_device = generator.device if generator is not None else torch.device("cpu")
+    # drawn indices (int64), their bits (int64, then int8) and the float64 probabilities
+    check_bytes(
+        probs.shape[0] * shots * (8 + 9 * n_bits) + probs.numel() * 8,
+        what=f"{shots} shots of {n_bits} bits for {probs.shape[0]} row(s)",
+        device=gen_device,
+    )
     p = probs.detach().to(device=gen_device, dtype=torch.float64)
     p = p.clamp_min(0)
     if p.shape[-1] <= MULTINOMIAL_MAX_CATEGORIES:

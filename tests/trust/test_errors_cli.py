@@ -28,10 +28,14 @@ def _draw_files(tmp_path):
         "no-qubits": tmp_path / "noqubits.qasm",
         "measure": tmp_path / "measure.qasm",
         "unknown-gate": tmp_path / "unknown.qasm",
+        "bom-qasm2": tmp_path / "bom2.qasm",
     }
     files["syntax"].write_text("OPENQASM 3.0;\nqubit[1] q;\nh q[0]\n", encoding="utf-8")
     files["qasm2"].write_text(
         'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nh q[0];\n', encoding="utf-8"
+    )
+    files["bom-qasm2"].write_text(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nh q[0];\n', encoding="utf-8-sig"
     )
     files["empty"].write_bytes(b"")
     files["blank"].write_text("\n  \n", encoding="utf-8")
@@ -57,6 +61,7 @@ CASES = {
     "no-qubits": "no qubits",
     "measure": "measure",
     "unknown-gate": "foo",
+    "bom-qasm2": "OpenQASM 2",
 }
 
 
@@ -72,6 +77,14 @@ def test_draw_errors_are_one_line_and_exit_2(case, tmp_path, capsys):
     assert lines[0].startswith("qml draw: error: ")
     assert re.search(CASES[case], lines[0], re.IGNORECASE), lines[0]
     assert "Traceback" not in err
+
+
+def test_draw_reads_a_file_with_a_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "bom.qasm"
+    path.write_text(VALID, encoding="utf-8-sig")
+    assert cli.main(["draw", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.strip()
 
 
 def test_draw_still_draws_a_valid_file(tmp_path, capsys):

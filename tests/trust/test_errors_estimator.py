@@ -206,3 +206,9 @@ def test_ratios_never_nan():
     for r in (both_inf, both_zero, over_zero, under_inf):
         assert not any(math.isnan(v) for d in r.values() for v in d.values())
     assert "nan" not in _with_costs(est, math.inf, math.inf, math.inf, math.inf).verdict()
+
+
+@pytest.mark.parametrize("target", ["ibm_nope", ""])
+def test_an_unknown_target_is_named_before_the_workload_is_checked(target):
+    with pytest.raises(EstimateError, match="unknown target"):
+        qml.estimate(CIRCUIT, target=target, workload=Workload(samples=10), **FIXED)

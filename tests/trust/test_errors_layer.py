@@ -348,3 +348,52 @@ def test_angles_that_overflow_at_run_time_are_refused_not_returned_as_nan():
     with pytest.raises(InputError, match="overflowed"):
         layer(torch.tensor([[3e38]]))
     assert torch.isfinite(layer.double()(torch.tensor([[3e38]], dtype=torch.float64))).all()
+
+
+def test_shots_beyond_an_execution_are_refused():
+    with pytest.raises(ShotsError, match="at most"):
+        qml.QuantumLayer(circuit(), shots=2**40)
+
+
+@pytest.mark.parametrize("backend", ["torch", "pennylane:default.qubit", "aer"])
+def test_shots_beyond_memory_are_refused_before_any_engine_runs(backend, monkeypatch):
+    import qml.sim.memory as memory
+
+    monkeypatch.setattr(memory, "ALWAYS_FITS_BYTES", 0)
+    monkeypatch.setattr(memory, "available_bytes", lambda device: 100_000)
+    layer = qml.QuantumLayer(circuit(), backend=backend, shots=10**6, seed=0)
+    with pytest.raises(MemoryBudgetError, match="shots"):
+        layer(X)
+    assert layer.stats.calls == 0
+
+
+def test_torch_shot_sampling_inside_backward_is_memory_checked(monkeypatch):
+    """The shifted rows of a parameter-shift backward multiply the samples drawn."""
+    import qml.sim.memory as memory
+
+    layer = qml.QuantumLayer(circuit(), shots=2000, seed=0)
+    out = layer(X).sum()  # 4 x 2000 x (8 + 27) bytes per group: 280 kB
+    monkeypatch.setattr(memory, "ALWAYS_FITS_BYTES", 0)
+    monkeypatch.setattr(memory, "available_bytes", lambda device: 400_000)
+    with pytest.raises(MemoryBudgetError, match="shots"):
+        out.backward()  # 12 shifted rows per chunk at least
+
+
+@pytest.mark.parametrize(
+    "x", [torch.zeros(4, 3).to_sparse(), torch.zeros(4, 3, device="meta")], ids=["sparse", "meta"]
+)
+def test_inputs_without_dense_values(x):
+    with pytest.raises(InputError, match="dense tensor"):
+        qml.QuantumLayer(circuit(), seed=0)(x)
+
+
+def test_load_state_dict_refuses_meta_tensors():
+    layer = qml.QuantumLayer(circuit(), seed=0)
+    with pytest.raises(ParameterError, match="holds no values"):
+        layer.load_state_dict({"theta": torch.zeros(2, 3, device="meta")})
+
+
+@pytest.mark.parametrize("build", [lambda: 10**400 * qml.Z(0), lambda: qml.PauliWord([0])])
+def test_observables_from_huge_integers_or_lists(build):
+    with pytest.raises(ObservableError):
+        build()

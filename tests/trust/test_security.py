@@ -465,3 +465,82 @@ def test_estimate_help_has_no_markup_and_a_help_for_every_flag():
     missing = [a.option_strings or a.dest for a in parser._actions if not a.help]
     assert not missing
     assert "load only files you trust" not in text and "layer.save(path)" in text
+
+
+# -- a whole-model file that passes for a valid one but would compute something else ------------
+def _two_weight_layer() -> qml.QuantumLayer:
+    c = qml.Circuit(2)
+    x = c.inputs(2)
+    w = c.weights("w", (2,))
+    v = c.weights("v", (2,))
+    c.ry(0, x[0]).ry(1, x[1]).rx(0, w[0]).rx(1, v[1]).cnot(0, 1)
+    return qml.QuantumLayer(c, seed=3)
+
+
+def test_a_crafted_flat_index_does_not_survive_loading(tmp_path):
+    """``Weight.flat`` rewritten to read another array: the loaded layer is the one its data
+    describes (rebuilt by qml), not the unpickled object."""
+    from qml.expr import Weight
+
+    layer = _two_weight_layer()
+    x = torch.rand(3, 2, generator=torch.Generator().manual_seed(0))
+    honest = layer(x).detach()
+    op = layer.circuit._ops[2]  # rx(0, w[0])
+    object.__setattr__(op, "params", (Weight("w", (0,), 1, op.params[0].scope),))
+    import copy
+
+    tampered = copy.deepcopy(layer)  # recompiled from its ops, as unpickling does
+    assert not torch.allclose(tampered(x), honest)  # it computes something else
+    torch.save(nn.Sequential(layer), tmp_path / "m.pt")
+    loaded = qml.load(tmp_path / "m.pt")
+    torch.testing.assert_close(loaded(x), honest)
+
+
+def test_frozen_weights_and_mode_survive_the_rebuild(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2), _two_weight_layer()).eval()
+    model[1].v.requires_grad_(False)
+    torch.save(model, tmp_path / "m.pt")
+    loaded = qml.load(tmp_path / "m.pt")
+    assert not loaded[1].v.requires_grad and loaded[1].w.requires_grad
+    assert not loaded.training and not loaded[1].training
+
+
+@pytest.mark.parametrize("where", ["attribute", "forward", "hook"])
+def test_modules_outside_the_registered_submodules_are_refused(tmp_path, where):
+    s = nn.Sequential(nn.Identity())
+    layer = _two_weight_layer()
+    if where == "attribute":
+        object.__setattr__(s, "extra", [layer])
+    elif where == "forward":
+        object.__setattr__(s, "forward", layer)
+    else:
+        s._forward_hooks[0] = layer
+    torch.save(s, tmp_path / "m.pt")
+    with pytest.raises(ModelFileError, match="outside its registered submodules"):
+        qml.load(tmp_path / "m.pt")
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"layer.pt"])
+def test_bad_paths_are_model_file_errors(tmp_path, bad):
+    with pytest.raises(ModelFileError, match="str or os.PathLike"):
+        qml.load(bad)
+    with pytest.raises(ModelFileError, match="str or os.PathLike"):
+        _two_weight_layer().save(bad)
+
+
+def test_saving_to_a_directory_or_a_missing_folder_is_a_model_file_error(tmp_path):
+    with pytest.raises(ModelFileError, match="directory"):
+        _two_weight_layer().save(tmp_path)
+    with pytest.raises(ModelFileError, match="cannot write"):
+        _two_weight_layer().save(tmp_path / "no" / "such" / "layer.pt")
+
+
+def test_a_spec_number_beyond_the_float_range_is_a_model_file_error(tmp_path):
+    _layer().save(tmp_path / "layer.pt")
+    payload = torch.load(tmp_path / "layer.pt", weights_only=True)
+    spec = json.loads(payload["spec"])
+    spec["circuit"]["operations"].append({"gate": "rx", "wires": [0], "params": [{"const": 0}]})
+    payload["spec"] = json.dumps(spec).replace('{"const": 0}', '{"const": ' + "9" * 400 + "}")
+    torch.save(payload, tmp_path / "huge.pt")
+    with pytest.raises(ModelFileError, match="must be a finite number"):
+        qml.load(tmp_path / "huge.pt")
