@@ -19,6 +19,7 @@ __all__ = [
     "InteropError",
     "MemoryBudgetError",
     "ModelFileError",
+    "EstimateError",
 ]
 
 
@@ -64,3 +65,7 @@ class MemoryBudgetError(QmlError, MemoryError):
 
 class ModelFileError(QmlError, ValueError):
     """A model file cannot be written or read safely; the message names the path and why."""
+
+
+class EstimateError(QmlError, ValueError):
+    """An estimator input is out of range or unknown (named in the message)."""

@@ -9,6 +9,7 @@
 - :mod:`~qml.estimator.scaling`: time and energy against qubit count, with crossovers.
 """
 
+from qml.errors import EstimateError
 from qml.estimator.carbon import GRID_G_CO2_PER_KWH, WORLD_G_CO2_PER_KWH, grid_intensity
 from qml.estimator.classical import ClassicalCost, classical_cost, matched_mlp
 from qml.estimator.energy import energy_kwh
@@ -21,7 +22,7 @@ from qml.estimator.fault_tolerant import (
 )
 from qml.estimator.power import EnergyMeter, PowerReading, device_power
 from qml.estimator.report import Estimate, estimate, logical_counts
-from qml.estimator.shots import EstimateError, estimate_shots
+from qml.estimator.shots import estimate_shots
 from qml.estimator.simulation import (
     CalibrationWarning,
     SimulationCalibration,

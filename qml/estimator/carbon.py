@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 
 __all__ = ["GRID_G_CO2_PER_KWH", "WORLD_G_CO2_PER_KWH", "grid_intensity", "co2_kg"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import torch
 
+from qml.errors import EstimateError
 from qml.estimator.energy import energy_kwh
 from qml.estimator.power import PowerReading, _parse_device, device_power, resolve_device
-from qml.estimator.shots import EstimateError
 
 __all__ = [
     "matched_mlp",

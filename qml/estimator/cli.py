@@ -32,7 +32,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 from qml.estimator.workload import DIFF_METHODS, Workload
 
 __all__ = ["add_parser", "run", "family_from_config"]

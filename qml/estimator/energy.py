@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 
 __all__ = ["energy_kwh", "SECONDS_PER_HOUR"]
 

@@ -14,7 +14,7 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 
 __all__ = [
     "LogicalCounts",

@@ -25,7 +25,7 @@ def device_name(device: str) -> str:
     """``"NVIDIA H100 PCIe"`` for a CUDA device, the CPU model for ``"cpu"``."""
     if device.startswith("cuda"):
         if not torch.cuda.is_available():
-            from qml.estimator.shots import EstimateError
+            from qml.errors import EstimateError
 
             raise EstimateError(f"device {device!r}: torch sees no CUDA GPU on this machine")
         return torch.cuda.get_device_name(torch.device(device))

@@ -24,8 +24,8 @@ from typing import Any
 
 import torch
 
+from qml.errors import EstimateError
 from qml.estimator.energy import WATT_SECONDS_PER_KWH
-from qml.estimator.shots import EstimateError
 
 __all__ = [
     "PowerReading",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 
 __all__ = [
     "HardwareProfile",

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from qml.circuit import Circuit, StatePrep
+from qml.errors import EstimateError
 from qml.estimator.carbon import co2_kg, grid_intensity
 from qml.estimator.classical import ClassicalCost, classical_cost
 from qml.estimator.fault_tolerant import (
@@ -34,7 +35,6 @@ from qml.estimator.fault_tolerant import (
     QubitParams,
     estimate_fault_tolerant,
 )
-from qml.estimator.shots import EstimateError
 from qml.estimator.simulation import SimulationCalibration, SimulationCost, simulation_cost
 from qml.estimator.targets import get_target, known_targets
 from qml.estimator.workload import Workload, demand

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qml.circuit import Circuit
+from qml.errors import EstimateError
 from qml.estimator.report import estimate
-from qml.estimator.shots import EstimateError
 from qml.estimator.workload import Workload
 
 __all__ = ["ScalingPoint", "scaling", "crossovers", "all_crossovers", "plot_scaling", "CURVES"]

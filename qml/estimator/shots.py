@@ -6,13 +6,9 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 
-from qml.errors import QmlError
+from qml.errors import EstimateError
 
-__all__ = ["estimate_shots", "EstimateError"]
-
-
-class EstimateError(QmlError, ValueError):
-    """An estimator input is out of range (named in the message)."""
+__all__ = ["estimate_shots"]
 
 
 def estimate_shots(

@@ -34,8 +34,8 @@ from pathlib import Path
 import torch
 
 from qml.circuit import Circuit
+from qml.errors import EstimateError
 from qml.estimator.host import host_key
-from qml.estimator.shots import EstimateError
 from qml.estimator.workload import Workload
 from qml.observables import Observable
 from qml.sim.memory import CostEstimate, estimate

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qml.circuit import Circuit, StatePrep
-from qml.errors import InteropError
+from qml.errors import EstimateError, InteropError
 from qml.estimator import profiles as _profiles
 from qml.estimator.profiles import *  # noqa: F403  (re-exported: they were defined here before)
 from qml.estimator.profiles import _GENERIC_PROFILES, GENERIC_TARGETS, HardwareProfile, _ibm_profile
-from qml.estimator.shots import EstimateError
 
 # the profile API (HardwareProfile, GENERIC_TARGETS, the constants) stays importable from here
 __all__ = ["Target", "CircuitResources", "known_targets", "get_target"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qml.circuit import Circuit, StatePrep
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 from qml.expr import Weight
 from qml.measurement_groups import measurement_groups
 from qml.observables import Observable

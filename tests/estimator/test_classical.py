@@ -8,13 +8,13 @@ import time
 import pytest
 import torch
 
+from qml.errors import EstimateError
 from qml.estimator.classical import (
     ClassicalCalibration,
     calibrate_classical,
     classical_cost,
     matched_mlp,
 )
-from qml.estimator.shots import EstimateError
 
 CAL = ClassicalCalibration(device="cpu", flops_per_s=2e9, step_overhead_s=3e-4)
 

@@ -9,9 +9,9 @@ import types
 import pytest
 import torch
 
+from qml.errors import EstimateError
 from qml.estimator import power
 from qml.estimator.power import EnergyMeter, PowerReading, device_power
-from qml.estimator.shots import EstimateError
 
 MAX_UJ = 262_143_328_850  # a real package's max_energy_range_uj
 

@@ -9,7 +9,7 @@ from qiskit.transpiler import generate_preset_pass_manager
 from qiskit_ibm_runtime.fake_provider import FakeFez, FakeKyoto, FakeManilaV2, FakeTorino
 
 import qml
-from qml.estimator.shots import EstimateError
+from qml.errors import EstimateError
 from qml.estimator.targets import (
     SC_ONE_QUBIT_ERROR,
     SC_ONE_QUBIT_GATE_S,

@@ -11,8 +11,7 @@ import pytest
 import torch
 
 import qml
-from qml.errors import CircuitError, ObservableError, ParameterError
-from qml.estimator.shots import EstimateError
+from qml.errors import CircuitError, EstimateError, ObservableError, ParameterError
 
 NAN = float("nan")
 
