@@ -33,6 +33,7 @@ __all__ = [
     "check_budget",
     "check_bytes",
     "format_bytes",
+    "auto_diff_method",
 ]
 
 FORWARD_STATES = 4.0
@@ -40,6 +41,24 @@ BACKPROP_EXTRA_STATES = 5.5
 ADJOINT_STATES = 8.5
 SHIFT_BATCH_BYTES = 256 * 2**20
 ALWAYS_FITS_BYTES = 64 * 2**20  # steps below this are not checked against free memory
+AUTO_BACKPROP_FRACTION = 0.25  # auto picks backprop while its peak is under this share of memory
+
+
+def auto_diff_method(*, backprop_peak_bytes: int, available_bytes: int) -> str:
+    """What ``diff_method="auto"`` picks for an exact (shot-free) step: ``"backprop"`` while its
+    modelled peak is small or under :data:`AUTO_BACKPROP_FRACTION` of ``available_bytes``, else
+    ``"adjoint"`` (memory flat in depth). The torch backend and the estimator both ask this.
+
+    >>> auto_diff_method(backprop_peak_bytes=2**20, available_bytes=2**30)
+    'backprop'
+    >>> auto_diff_method(backprop_peak_bytes=2**34, available_bytes=2**35)
+    'adjoint'
+    """
+    if backprop_peak_bytes <= ALWAYS_FITS_BYTES:
+        return "backprop"
+    if backprop_peak_bytes <= AUTO_BACKPROP_FRACTION * available_bytes:
+        return "backprop"
+    return "adjoint"
 
 
 @dataclass(frozen=True)
