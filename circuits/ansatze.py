@@ -2,9 +2,10 @@
 
 Every function returns a new :class:`qml.Circuit` piece on ``n`` wires that declares one weight
 array (named by ``name``) and no inputs; put an encoding in front of it with ``+``. Wire 0 is
-the most significant bit. Structural arguments that are out of range (``n``, ``layers``,
-``reps``, a rotation, an entanglement pattern, a wire) raise :class:`qml.errors.CircuitError`
-naming the value; a bad weight name raises :class:`qml.errors.ParameterError`.
+the most significant bit. Repetitions are ``layers`` in every template (Qiskit's ``reps``).
+Structural arguments that are out of range (``n``, ``layers``, a rotation, an entanglement
+pattern, a wire) raise :class:`qml.errors.CircuitError` naming the value; a bad weight name
+raises :class:`qml.errors.ParameterError`.
 
 Example:
     >>> from circuits import ansatze, encodings
@@ -14,14 +15,12 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from circuits._checks import count as _count
-from circuits._checks import flag as _flag
 from circuits._checks import items as _items
 from circuits._checks import operations as _operations
+from qml._checks import boolean, integer, is_integer
 from qml.circuit import Circuit
 from qml.errors import CircuitError
 
@@ -51,7 +50,7 @@ def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
         return list(range(n))
     out: list[int] = []
     for w in _items(wires, f"{what}: wires"):
-        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or not 0 <= int(w) < n:
+        if not is_integer(w) or not 0 <= int(w) < n:
             raise CircuitError(f"{what}: wire {w!r} is not one of the {n} wires 0..{n - 1}")
         out.append(int(w))
     if len(set(out)) != len(out):
@@ -60,20 +59,20 @@ def _wire_list(n: int, wires: Sequence[int] | None, what: str) -> list[int]:
 
 
 def entangler_map(
-    n: int, entanglement: str | Sequence[Sequence[int]] = "full", *, rep: int = 0
+    n: int, entanglement: str | Sequence[Sequence[int]] = "full", *, layer: int = 0
 ) -> list[tuple[int, int]]:
-    """The (control, target) pairs of Qiskit's two-qubit entanglement of repetition ``rep``.
+    """The (control, target) pairs of Qiskit's two-qubit entanglement in layer ``layer``.
 
-    Matches ``qiskit.circuit.library.n_local.get_entangler_map(2, n, entanglement, rep)``:
+    Matches ``qiskit.circuit.library.n_local.get_entangler_map(2, n, entanglement, layer)``:
     ``full`` is every ``i < j``; ``linear`` ``(i, i+1)``; ``reverse_linear`` the same in
     reverse; ``circular`` ``(n-1, 0)`` then linear (linear alone for ``n = 2``); ``pairwise``
-    the even pairs then the odd ones; ``sca`` circular shifted by ``rep`` with control and
-    target swapped on odd ``rep``. An explicit list of pairs is checked and returned as is.
+    the even pairs then the odd ones; ``sca`` circular shifted by ``layer`` with control and
+    target swapped on odd ``layer``. An explicit list of pairs is checked and returned as is.
 
     Args:
         n: number of wires, at least 1 (one wire has no pairs).
         entanglement: a name of :data:`ENTANGLEMENTS` or a sequence of ``(control, target)``.
-        rep: repetition index (only ``sca`` depends on it).
+        layer: index of the layer, Qiskit's repetition (only ``sca`` depends on it).
 
     Returns:
         A list of ``(control, target)`` wire pairs.
@@ -84,19 +83,16 @@ def entangler_map(
     Example:
         >>> entangler_map(4, "reverse_linear")
         [(2, 3), (1, 2), (0, 1)]
-        >>> entangler_map(3, "sca", rep=1)
+        >>> entangler_map(3, "sca", layer=1)
         [(2, 1), (0, 2), (1, 0)]
     """
-    n = _count(n, "number of qubits n")
-    rep = _count(rep, "rep", minimum=0)
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layer = integer(layer, name="layer", error=CircuitError, minimum=0)
     if not isinstance(entanglement, str):
         pairs = []
         for pair in _items(entanglement, "entanglement (a name or a list of pairs)"):
             p = tuple(pair) if isinstance(pair, Iterable) and not isinstance(pair, str) else ()
-            ok = len(p) == 2 and all(
-                isinstance(w, numbers.Integral) and not isinstance(w, bool) and 0 <= int(w) < n
-                for w in p
-            )
+            ok = len(p) == 2 and all(is_integer(w) and 0 <= int(w) < n for w in p)
             if not ok or p[0] == p[1]:
                 raise CircuitError(
                     f"entanglement pair {pair!r} is not two distinct wires of 0..{n - 1}"
@@ -120,9 +116,9 @@ def entangler_map(
     circular = ([(n - 1, 0)] if n > 2 else []) + linear
     if entanglement == "circular" or not circular:
         return circular
-    shift = rep % len(circular)  # sca: rotate right by rep, swap the pair on odd reps
+    shift = layer % len(circular)  # sca: rotate right by layer, swap the pair on odd layers
     shifted = circular[len(circular) - shift :] + circular[: len(circular) - shift]
-    return [(b, a) for a, b in shifted] if rep % 2 else shifted
+    return [(b, a) for a, b in shifted] if layer % 2 else shifted
 
 
 def strongly_entangling(
@@ -150,8 +146,8 @@ def strongly_entangling(
         >>> strongly_entangling(2, layers=1).gate_counts()
         {'rz': 4, 'ry': 2, 'cnot': 2}
     """
-    n = _count(n, "number of qubits n")
-    layers = _count(layers, "layers")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
     if ranges is None:
         ranges = [(layer % (n - 1)) + 1 if n > 1 else 0 for layer in range(layers)]
     else:
@@ -159,7 +155,7 @@ def strongly_entangling(
         if len(ranges) != layers:
             raise CircuitError(f"ranges {ranges} must have one entry per layer ({layers})")
         for r in ranges:
-            if isinstance(r, bool) or not isinstance(r, numbers.Integral) or r % n == 0:
+            if not is_integer(r) or r % n == 0:
                 raise CircuitError(
                     f"range {r!r} must be an integer that is not a multiple of n={n}"
                 )
@@ -197,8 +193,8 @@ def basic_entangler(n: int, *, layers: int, rotation: str = "X", name: str = "th
         >>> basic_entangler(3, layers=2, rotation="Y").gate_counts()
         {'ry': 6, 'cnot': 6}
     """
-    n = _count(n, "number of qubits n")
-    layers = _count(layers, "layers")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
     gate = _rotation_gate(rotation)
     _operations(layers * n * 2, f"basic_entangler(n={n}, layers={layers})")
     c = Circuit(n)
@@ -251,8 +247,8 @@ def hardware_efficient(
         >>> hardware_efficient(3, layers=1, entangler="cz", pattern="ring").gate_counts()
         {'ry': 3, 'rz': 3, 'cz': 3}
     """
-    n = _count(n, "number of qubits n")
-    layers = _count(layers, "layers")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
     rots = [rotations] if isinstance(rotations, str) else _items(rotations, "rotations")
     if not rots or any(not isinstance(r, str) or r not in _ROTATIONS for r in rots):
         raise CircuitError(
@@ -280,49 +276,49 @@ def hardware_efficient(
 def real_amplitudes(
     n: int,
     *,
-    reps: int = 3,
+    layers: int = 3,
     entanglement: str | Sequence[Sequence[int]] = "reverse_linear",
     name: str = "theta",
 ) -> Circuit:
     """Qiskit's ``real_amplitudes``: RY layers separated by CX entanglers (real amplitudes only).
 
-    Repetition ``r``: ``RY(w[r, q])`` on every wire, then ``CX`` on
-    ``entangler_map(n, entanglement, rep=r)``; a final ``RY(w[reps, q])`` layer closes it.
-    Qiskit's flat parameter ``θ[r * n + q]`` is ``w[r, q]``.
+    Layer ``l``: ``RY(w[l, q])`` on every wire, then ``CX`` on
+    ``entangler_map(n, entanglement, layer=l)``; a final ``RY(w[layers, q])`` closes it.
+    Qiskit's ``reps`` is ``layers`` and its flat parameter ``θ[l * n + q]`` is ``w[l, q]``.
 
     Args:
         n: number of wires, at least 1.
-        reps: number of entangling repetitions, at least 1.
+        layers: number of entangling layers ``L``, at least 1.
         entanglement: see :func:`entangler_map`.
         name: weight array name.
 
     Returns:
-        A circuit with weights ``name`` of shape ``(reps + 1, n)``.
+        A circuit with weights ``name`` of shape ``(L + 1, n)``.
 
     Raises:
-        CircuitError: bad ``n``, ``reps`` or ``entanglement``.
+        CircuitError: bad ``n``, ``layers`` or ``entanglement``.
 
     Example:
-        >>> real_amplitudes(3, reps=2).gate_counts()
+        >>> real_amplitudes(3, layers=2).gate_counts()
         {'ry': 9, 'cnot': 4}
     """
-    n = _count(n, "number of qubits n")
-    reps = _count(reps, "reps")
-    pairs = len(entangler_map(n, entanglement))  # every repetition has as many
-    _operations((reps + 1) * n + reps * pairs, f"real_amplitudes(n={n}, reps={reps})")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
+    pairs = len(entangler_map(n, entanglement))  # every layer has as many
+    _operations((layers + 1) * n + layers * pairs, f"real_amplitudes(n={n}, layers={layers})")
     c = Circuit(n)
-    w = c.weights(name, (reps + 1, n))
-    for r in range(reps + 1):
+    w = c.weights(name, (layers + 1, n))
+    for layer in range(layers + 1):
         for q in range(n):
-            c.ry(q, w[r, q])
-        if r < reps:
-            for a, b in entangler_map(n, entanglement, rep=r):
+            c.ry(q, w[layer, q])
+        if layer < layers:
+            for a, b in entangler_map(n, entanglement, layer=layer):
                 c.cnot(a, b)
     return c
 
 
 def _active(n: int, wires: Sequence[int] | None, what: str) -> tuple[int, list[int]]:
-    n = _count(n, "number of qubits n")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
     _operations(8 * n, f"{what}(n={n})")
     ws = _wire_list(n, wires, what)
     if len(ws) < 2:
@@ -362,7 +358,7 @@ def qcnn_conv(
         {'conv': (3, 6)}
     """
     n, ws = _active(n, wires, "qcnn_conv")
-    shared = _flag(shared, "shared")
+    shared = boolean(shared, name="shared", error=CircuitError)
     pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
     pairs += [(ws[i], ws[i + 1]) for i in range(1, len(ws) - 1, 2)]
     c = Circuit(n)
@@ -412,7 +408,7 @@ def qcnn_pool(
         {'pool': (1, 2)}
     """
     n, ws = _active(n, wires, "qcnn_pool")
-    shared = _flag(shared, "shared")
+    shared = boolean(shared, name="shared", error=CircuitError)
     pairs = [(ws[i], ws[i + 1]) for i in range(0, len(ws) - 1, 2)]
     c = Circuit(n)
     shape = (QCNN_POOL_PARAMS,) if shared else (len(pairs), QCNN_POOL_PARAMS)

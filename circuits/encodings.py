@@ -2,12 +2,13 @@
 
 Every function returns a new :class:`qml.Circuit` piece on ``n`` wires that declares the input
 array ``name`` (``F`` features; a layer's input is ``(B, F)``); follow it with an ansatz using
-``+``. Wire 0 is the most significant bit. Structural arguments that are out of range raise
+``+``. Wire 0 is the most significant bit. Repetitions are ``layers`` (Qiskit's ``reps``,
+PennyLane's ``n_repeats``). Structural arguments that are out of range raise
 :class:`qml.errors.CircuitError` naming the value.
 
 Example:
     >>> from circuits import encodings
-    >>> encodings.iqp(3, reps=2)
+    >>> encodings.iqp(3, layers=2)
     Circuit(3 qubits, 18 operations, inputs x[3], weights none)
 """
 
@@ -15,14 +16,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Sequence
 
 from circuits._checks import MAX_TEMPLATE_OPERATIONS
-from circuits._checks import count as _count
 from circuits._checks import items as _items
 from circuits._checks import operations as _operations
 from circuits.ansatze import entangler_map
+from qml._checks import integer, is_real
 from qml.circuit import Circuit
 from qml.errors import CircuitError
 
@@ -49,7 +49,7 @@ def angle(n: int, *, rotation: str = "Y", name: str = "x") -> Circuit:
         >>> angle(2, rotation="X").operations
         [rx(0, x[0]), rx(1, x[1])]
     """
-    n = _count(n, "number of qubits n")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
     if rotation not in ("X", "Y", "Z"):
         raise CircuitError(f"rotation must be 'X', 'Y' or 'Z', got {rotation!r}")
     _operations(n, f"angle(n={n})")
@@ -64,19 +64,19 @@ def angle(n: int, *, rotation: str = "Y", name: str = "x") -> Circuit:
 def iqp(
     n: int,
     *,
-    reps: int = 1,
+    layers: int = 1,
     pattern: Sequence[Sequence[int]] | None = None,
     name: str = "x",
 ) -> Circuit:
     """IQP encoding; PennyLane's ``IQPEmbedding``.
 
-    Each repetition: ``H`` and ``RZ(x[q])`` on every wire ``q``, then ``RZZ(x[i] * x[j])`` for
+    Each layer: ``H`` and ``RZ(x[q])`` on every wire ``q``, then ``RZZ(x[i] * x[j])`` for
     every pair ``(i, j)`` of ``pattern`` (default all ``i < j``, ``itertools.combinations``).
     PennyLane's two-wire ``MultiRZ`` is :meth:`qml.Circuit.rzz`.
 
     Args:
         n: number of wires and features, at least 1.
-        reps: number of repetitions, at least 1.
+        layers: number of repetitions ``L`` (PennyLane's ``n_repeats``), at least 1.
         pattern: the wire pairs that get an ``RZZ``.
         name: input array name.
 
@@ -84,24 +84,24 @@ def iqp(
         A circuit with inputs ``name`` of size ``n``.
 
     Raises:
-        CircuitError: bad ``n`` or ``reps``, or a pair of ``pattern`` that is not two distinct
+        CircuitError: bad ``n`` or ``layers``, or a pair of ``pattern`` that is not two distinct
             wires.
 
     Example:
         >>> iqp(2, pattern=[(1, 0)]).operations
         [h(0), rz(0, x[0]), h(1), rz(1, x[1]), rzz(1, 0, x[1] * x[0])]
     """
-    n = _count(n, "number of qubits n")
-    reps = _count(reps, "reps")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
     if pattern is None:
-        _operations(reps * (2 * n + n * (n - 1) // 2), f"iqp(n={n}, reps={reps})")
+        _operations(layers * (2 * n + n * (n - 1) // 2), f"iqp(n={n}, layers={layers})")
         pairs = list(itertools.combinations(range(n), 2))
     else:
         pairs = entangler_map(n, _items(pattern, "pattern"))
-        _operations(reps * (2 * n + len(pairs)), f"iqp(n={n}, reps={reps})")
+        _operations(layers * (2 * n + len(pairs)), f"iqp(n={n}, layers={layers})")
     c = Circuit(n)
     x = c.inputs(n, name)
-    for _ in range(reps):
+    for _ in range(layers):
         for q in range(n):
             c.h(q).rz(q, x[q])
         for i, j in pairs:
@@ -112,20 +112,20 @@ def iqp(
 def zz_feature_map(
     n: int,
     *,
-    reps: int = 2,
+    layers: int = 2,
     entanglement: str | Sequence[Sequence[int]] = "full",
     alpha: float = 2.0,
     name: str = "x",
 ) -> Circuit:
     """Qiskit's ``zz_feature_map`` (Havlíček et al., Nature 567, 209 (2019)).
 
-    Repetition ``r``: ``H`` and ``P(alpha * x[q])`` on every wire, then for each pair
-    ``(i, j)`` of ``entangler_map(n, entanglement, rep=r)``:
+    Layer ``l``: ``H`` and ``P(alpha * x[q])`` on every wire, then for each pair
+    ``(i, j)`` of ``entangler_map(n, entanglement, layer=l)``:
     ``CX(i, j), P(alpha * (pi - x[i]) * (pi - x[j])) on j, CX(i, j)``.
 
     Args:
         n: number of wires and features, at least 2 (as in Qiskit).
-        reps: number of repetitions, at least 1.
+        layers: number of repetitions ``L`` (Qiskit's ``reps``), at least 1.
         entanglement: see :func:`circuits.ansatze.entangler_map`.
         alpha: the rotation scale (Qiskit's ``alpha``).
         name: input array name.
@@ -134,24 +134,24 @@ def zz_feature_map(
         A circuit with inputs ``name`` of size ``n``.
 
     Raises:
-        CircuitError: bad ``n``, ``reps`` or ``entanglement``.
+        CircuitError: bad ``n``, ``layers``, ``alpha`` or ``entanglement``.
 
     Example:
-        >>> zz_feature_map(2, reps=1).operations[-3:]
+        >>> zz_feature_map(2, layers=1).operations[-3:]
         [cnot(0, 1), phase(1, 2 * (pi - x[0]) * (pi - x[1])), cnot(0, 1)]
     """
-    n = _count(n, "number of qubits n", minimum=2)
-    reps = _count(reps, "reps")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=2)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
+    if not is_real(alpha):
         raise CircuitError(f"alpha must be a real number, got {alpha!r}")
-    pairs = len(entangler_map(n, entanglement))  # every repetition has as many
-    _operations(reps * (2 * n + 3 * pairs), f"zz_feature_map(n={n}, reps={reps})")
+    pairs = len(entangler_map(n, entanglement))  # every layer has as many
+    _operations(layers * (2 * n + 3 * pairs), f"zz_feature_map(n={n}, layers={layers})")
     c = Circuit(n)
     x = c.inputs(n, name)
-    for r in range(reps):
+    for layer in range(layers):
         for q in range(n):
             c.h(q).phase(q, float(alpha) * x[q])
-        for i, j in entangler_map(n, entanglement, rep=r):
+        for i, j in entangler_map(n, entanglement, layer=layer):
             c.cnot(i, j).phase(j, float(alpha) * (math.pi - x[i]) * (math.pi - x[j]))
             c.cnot(i, j)
     return c
@@ -184,8 +184,8 @@ def reuploading(
         >>> reuploading(2, layers=3)
         Circuit(2 qubits, 9 operations, inputs x[2], weights w(3, 2), b(3, 2))
     """
-    n = _count(n, "number of qubits n")
-    layers = _count(layers, "layers")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
+    layers = integer(layers, name="layers", error=CircuitError, minimum=1)
     _operations(layers * 2 * n, f"reuploading(n={n}, layers={layers})")
     c = Circuit(n)
     x = c.inputs(n, name)
@@ -232,12 +232,16 @@ def amplitude(
         >>> amplitude(2, features=3, pad_with=0.0)
         Circuit(2 qubits, 1 operations, inputs x[3], weights none)
     """
-    n = _count(n, "number of qubits n")
+    n = integer(n, name="number of qubits n", error=CircuitError, minimum=1)
     # 2**n exactly while it stays small; past that only its size in words (n = 10**9 is cheap)
     wide = n > MAX_TEMPLATE_OPERATIONS.bit_length()
     dim = 0 if wide else 2**n
     size = f"2**{n}" if wide else str(dim)
-    f = dim if features is None else _count(features, "features")
+    f = (
+        dim
+        if features is None
+        else integer(features, name="features", error=CircuitError, minimum=1)
+    )
     if features is None and (wide or f > MAX_TEMPLATE_OPERATIONS):
         raise CircuitError(
             f"amplitude encoding on {n} qubits takes {size} features, more than the "

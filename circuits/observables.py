@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import qml
 from circuits._checks import MAX_TEMPLATE_OPERATIONS
+from qml._checks import integer
 from qml.errors import ObservableError
 from qml.observables import PauliWord
 
@@ -20,13 +21,12 @@ __all__ = ["x_all", "y_all", "z_all", "parity"]
 
 
 def _n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 1:
-        raise ObservableError(f"number of qubits n must be an integer >= 1, got {n!r}")
-    if int(n) > MAX_TEMPLATE_OPERATIONS:
+    count = integer(n, name="number of qubits n", error=ObservableError, minimum=1)
+    if count > MAX_TEMPLATE_OPERATIONS:
         raise ObservableError(
             f"{n:,} observables, more than the {MAX_TEMPLATE_OPERATIONS:,} a template builds"
         )
-    return int(n)
+    return count
 
 
 def x_all(n: int) -> list[PauliWord]:

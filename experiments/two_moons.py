@@ -57,8 +57,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--target", default="ibm_fez", help="hardware for the estimate")
-    parser.add_argument("--no-estimate", dest="estimate", action="store_false",
-                        help="skip the resource estimate")  # fmt: skip
+    parser.add_argument(
+        "--no-estimate", dest="estimate", action="store_false", help="skip the resource estimate"
+    )
     args = parser.parse_args()
     console = Console()
 
@@ -116,8 +117,9 @@ def main() -> None:
     console.print(f"training energy {meter.kwh:.3g} kWh ({how})")
     if args.estimate:
         # the same training on quantum hardware, in simulation and as a classical MLP
-        workload = qml.Workload(samples=len(xt), epochs=args.epochs, batch=batch, shots=1000,
-                                differentiate_inputs=True)  # fmt: skip
+        workload = qml.Workload(
+            samples=len(xt), epochs=args.epochs, batch=batch, shots=1000, differentiate_inputs=True
+        )
         est = qml.estimate(model[3], target=args.target, workload=workload)
         console.print(est.table())
         console.print(f"[bold]{est.verdict()}[/]")

@@ -17,12 +17,12 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from qml._checks import boolean, integer, is_integer, real
 from qml.errors import CircuitError, ParameterError
 from qml.expr import (
     Add,
@@ -36,7 +36,7 @@ from qml.expr import (
     as_expr,
     flat_index,
 )
-from qml.gates import GATES, GateSpec
+from qml.gates import GATES, GateMethods, GateSpec
 
 __all__ = ["Circuit", "Operation", "StatePrep"]
 
@@ -75,8 +75,12 @@ class StatePrep:
         return f"amplitude({', '.join(map(str, self.wires))}; {len(self.params)} features)"
 
 
-class Circuit:
+class Circuit(GateMethods):
     """A parametrised quantum circuit on ``n_qubits`` wires (wire 0 = most significant bit).
+
+    Gates are appended with :meth:`append` or the per-gate methods of
+    :class:`~qml.gates.GateMethods` (``c.h(0)``, ``c.rx(0, theta)``, ...), each returning the
+    circuit for chaining.
 
     Args:
         n_qubits: number of wires, at least 1.
@@ -86,11 +90,12 @@ class Circuit:
     """
 
     def __init__(self, n_qubits: int):
-        if isinstance(n_qubits, bool) or not isinstance(n_qubits, numbers.Integral):
-            raise CircuitError(f"n_qubits must be a positive integer, got {n_qubits!r}")
+        n_qubits = integer(
+            n_qubits, name="n_qubits", error=CircuitError, expected="a positive integer"
+        )
         if n_qubits < 1:
             raise CircuitError(f"n_qubits must be at least 1, got {n_qubits}")
-        self.n_qubits: int = int(n_qubits)
+        self.n_qubits: int = n_qubits
         self._ops: list[Operation | StatePrep] = []
         self._inputs: dict[str, int] = {}  # name -> size, in declaration order
         self._weights: dict[str, tuple[int, ...]] = {}  # name -> shape
@@ -99,7 +104,7 @@ class Circuit:
         self._scopes: dict[str, tuple[Scope | None, ...]] = {}
 
     def __setstate__(self, state: dict) -> None:
-        if "_scopes" not in state:  # pickled before symbols carried their declaration
+        if "_scopes" not in state:  # pickled without declaration scopes: its symbols carry none
             names = [*state.get("_inputs", {}), *state.get("_weights", {})]
             state["_scopes"] = {name: (None,) for name in names}
         self.__dict__.update(state)
@@ -120,7 +125,7 @@ class Circuit:
         Raises:
             ParameterError: a bad size or name, or ``name`` already declared with another size.
         """
-        size = _positive_int(size, f"input size of {name!r}")
+        size = integer(size, name=f"input size of {name!r}", error=ParameterError, minimum=1)
         self._check_name(name, "input")
         if name in self._weights:
             raise ParameterError(f"name {name!r} is already a weight array")
@@ -147,7 +152,8 @@ class Circuit:
                 f"shape of weight {name!r} must be an integer or a sequence of integers, "
                 f"got {shape!r}"
             )
-        dims = tuple(_positive_int(d, f"shape entry of weight {name!r}") for d in raw)
+        what = f"shape entry of weight {name!r}"
+        dims = tuple(integer(d, name=what, error=ParameterError, minimum=1) for d in raw)
         if name in self._inputs:
             raise ParameterError(f"name {name!r} is already an input array")
         if name in self._weights and self._weights[name] != dims:
@@ -211,7 +217,7 @@ class Circuit:
         spec = GATES.get(name)
         if spec is None:
             raise CircuitError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
-        wires = self._wire_tuple(wires, name)
+        wires = self.check_wires(wires, name)
         if len(wires) != spec.num_wires:
             raise CircuitError(f"{name} acts on {spec.num_wires} wire(s), got wires {wires}")
         if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
@@ -229,16 +235,32 @@ class Circuit:
         self._ops.append(Operation(name, wires, exprs))
         return self
 
-    def _wire_tuple(self, wires: object, gate: str) -> tuple[int, ...]:
-        """``wires`` as a tuple of ints, each on this circuit (``CircuitError`` otherwise)."""
+    def check_wires(self, wires: object, gate: str) -> tuple[int, ...]:
+        """``wires`` as a tuple of distinct ints, each a wire of this circuit.
+
+        Args:
+            wires: a sequence of integers (numpy integers are fine).
+            gate: what the wires are for, to name in the message (``"rx"``, ``"probs"``).
+
+        Returns:
+            The wires as a tuple of ``int`` (possibly empty).
+
+        Raises:
+            CircuitError: ``wires`` is not a sequence of integers, a wire is out of range, or
+                a wire is repeated.
+
+        Example:
+            >>> import qml
+            >>> qml.Circuit(3).check_wires([2, 0], "probs")
+            (2, 0)
+        """
         if not isinstance(wires, Iterable) or isinstance(wires, (str, bytes)):
             raise CircuitError(
                 f"{gate} wires must be a sequence of integers such as (0,) or (0, 1), got {wires!r}"
             )
         out = []
         for w in wires:
-            if isinstance(w, bool) or not isinstance(w, numbers.Integral):
-                raise CircuitError(f"{gate} wire must be an integer, got {w!r}")
+            integer(w, name=f"{gate} wire", error=CircuitError)
             if not 0 <= int(w) < self.n_qubits:
                 raise CircuitError(
                     f"{gate} on wire {w}, but the circuit has {self.n_qubits} qubits"
@@ -335,20 +357,18 @@ class Circuit:
                 circuit's symbols.
         """
         what = "amplitude_embedding"
-        wires = tuple(range(self.n_qubits)) if wires is None else self._wire_tuple(wires, what)
+        wires = tuple(range(self.n_qubits)) if wires is None else self.check_wires(wires, what)
         if not wires:
             raise CircuitError(f"amplitude_embedding needs distinct wires, got {wires}")
-        if not isinstance(normalize, bool):
-            raise CircuitError(
-                f"amplitude_embedding normalize must be True or False, got {normalize!r}"
-            )
+        normalize = boolean(normalize, name="amplitude_embedding normalize", error=CircuitError)
+        pad = None
         if pad_with is not None:
-            if isinstance(pad_with, bool) or not isinstance(pad_with, numbers.Real):
-                raise CircuitError(
-                    f"amplitude_embedding pad_with must be a real number or None, got {pad_with!r}"
-                )
-            if not math.isfinite(float(pad_with)):
-                raise CircuitError(f"amplitude_embedding pad_with must be finite, got {pad_with!r}")
+            pad = real(
+                pad_with,
+                name="amplitude_embedding pad_with",
+                error=CircuitError,
+                expected="a finite real number or None",
+            )
         if not isinstance(features, Iterable) or isinstance(features, (str, bytes)):
             raise CircuitError(
                 "amplitude_embedding features must be a sequence of numbers or expressions "
@@ -368,95 +388,8 @@ class Circuit:
             )
         for f in feats:
             self._check_symbols(f, "amplitude_embedding")
-        pad = None if pad_with is None else float(pad_with)
         self._ops.append(StatePrep(wires, feats, normalize, pad))
         return self
-
-    # one method per gate of the table; each returns the circuit for chaining
-    def h(self, q: int) -> Circuit:
-        return self.append("h", (q,))
-
-    def x(self, q: int) -> Circuit:
-        return self.append("x", (q,))
-
-    def y(self, q: int) -> Circuit:
-        return self.append("y", (q,))
-
-    def z(self, q: int) -> Circuit:
-        return self.append("z", (q,))
-
-    def s(self, q: int) -> Circuit:
-        return self.append("s", (q,))
-
-    def sdg(self, q: int) -> Circuit:
-        return self.append("sdg", (q,))
-
-    def t(self, q: int) -> Circuit:
-        return self.append("t", (q,))
-
-    def tdg(self, q: int) -> Circuit:
-        return self.append("tdg", (q,))
-
-    def sx(self, q: int) -> Circuit:
-        return self.append("sx", (q,))
-
-    def sxdg(self, q: int) -> Circuit:
-        return self.append("sxdg", (q,))
-
-    def rx(self, q: int, theta) -> Circuit:
-        return self.append("rx", (q,), (theta,))
-
-    def ry(self, q: int, theta) -> Circuit:
-        return self.append("ry", (q,), (theta,))
-
-    def rz(self, q: int, theta) -> Circuit:
-        return self.append("rz", (q,), (theta,))
-
-    def phase(self, q: int, phi) -> Circuit:
-        return self.append("phase", (q,), (phi,))
-
-    def u3(self, q: int, theta, phi, lam) -> Circuit:
-        return self.append("u3", (q,), (theta, phi, lam))
-
-    def cnot(self, control: int, target: int) -> Circuit:
-        return self.append("cnot", (control, target))
-
-    cx = cnot
-
-    def cy(self, control: int, target: int) -> Circuit:
-        return self.append("cy", (control, target))
-
-    def cz(self, q0: int, q1: int) -> Circuit:
-        return self.append("cz", (q0, q1))
-
-    def swap(self, q0: int, q1: int) -> Circuit:
-        return self.append("swap", (q0, q1))
-
-    def crx(self, control: int, target: int, theta) -> Circuit:
-        return self.append("crx", (control, target), (theta,))
-
-    def cry(self, control: int, target: int, theta) -> Circuit:
-        return self.append("cry", (control, target), (theta,))
-
-    def crz(self, control: int, target: int, theta) -> Circuit:
-        return self.append("crz", (control, target), (theta,))
-
-    def cphase(self, control: int, target: int, phi) -> Circuit:
-        return self.append("cphase", (control, target), (phi,))
-
-    def rxx(self, q0: int, q1: int, theta) -> Circuit:
-        return self.append("rxx", (q0, q1), (theta,))
-
-    def ryy(self, q0: int, q1: int, theta) -> Circuit:
-        return self.append("ryy", (q0, q1), (theta,))
-
-    def rzz(self, q0: int, q1: int, theta) -> Circuit:
-        return self.append("rzz", (q0, q1), (theta,))
-
-    def ccx(self, c0: int, c1: int, target: int) -> Circuit:
-        return self.append("ccx", (c0, c1, target))
-
-    toffoli = ccx
 
     # -- composition and transformation -----------------------------------------------------
     def copy(self) -> Circuit:
@@ -510,7 +443,7 @@ class Circuit:
         Raises:
             CircuitError: ``other`` is anything but the integer 0.
         """
-        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+        if is_integer(other) and other == 0:
             return self.copy()
         raise CircuitError(f"a circuit composes with + only with another Circuit, got {other!r}")
 
@@ -523,16 +456,12 @@ class Circuit:
         for op in reversed(self._ops):
             if isinstance(op, StatePrep):
                 raise CircuitError("a circuit with amplitude_embedding has no inverse circuit")
-            spec = op.spec
-            if spec.inverse is None:
+            inverse = op.spec.inverse
+            if inverse is None:
                 out._ops.append(op)
-            elif op.name == "u3":
-                theta, phi, lam = op.params
-                out._ops.append(Operation("u3", op.wires, (-theta, -lam, -phi)))
-            elif spec.num_params:
-                out._ops.append(Operation(spec.inverse, op.wires, tuple(-p for p in op.params)))
-            else:
-                out._ops.append(Operation(spec.inverse, op.wires, ()))
+                continue
+            for name, wires, params in inverse(op.wires, op.params):
+                out._ops.append(Operation(name, wires, tuple(params)))
         return out
 
     def rename_weights(self, mapping: Mapping[str, str]) -> Circuit:
@@ -591,6 +520,43 @@ class Circuit:
             else StatePrep(op.wires, tuple(sub(p) for p in op.params), op.normalize, op.pad_with)
             for op in self
         ]
+        return out
+
+    def angles_as_inputs(self, name: str = "s") -> Circuit:
+        """The same operations on a fresh circuit whose every angle is an input of its own.
+
+        Angle ``k``, counted over the operations in order (an amplitude embedding's features
+        included), becomes input ``name[k]``: a backend that evaluates rows of angles runs this
+        circuit with one row per angle assignment. The result declares that one input array
+        (none if the circuit has no angles) and no weights.
+
+        Args:
+            name: the input array's name (a Python identifier).
+
+        Returns:
+            A new :class:`Circuit` on the same wires.
+
+        Raises:
+            ParameterError: ``name`` is not a Python identifier.
+
+        Example:
+            >>> import qml
+            >>> c = qml.Circuit(1)
+            >>> w = c.weights("w", (2,))
+            >>> _ = c.rx(0, 2 * w[0]).h(0).rz(0, w[0] + w[1])
+            >>> c.angles_as_inputs().operations
+            [rx(0, s[0]), h(0), rz(0, s[1])]
+        """
+        self._check_name(name, "input")
+        out = Circuit(self.n_qubits)
+        count = sum(len(op.params) for op in self._ops)
+        slots = list(out.inputs(count, name)) if count else []
+        k = 0
+        for op in self._ops:
+            if op.params:
+                op = dataclasses.replace(op, params=tuple(slots[k : k + len(op.params)]))
+                k += len(op.params)
+            out._ops.append(op)
         return out
 
     # -- inspection ---------------------------------------------------------------------------
@@ -671,9 +637,3 @@ def _substitute(e: Expr, mapping: Mapping[str, str]) -> Expr:
     if isinstance(e, Mul):
         return Mul(_substitute(e.left, mapping), _substitute(e.right, mapping))
     return e
-
-
-def _positive_int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ParameterError(f"{what} must be a positive integer, got {value!r}")
-    return int(value)

@@ -1,25 +1,24 @@
 """The ``qml`` command line.
 
-Subcommands grow with the project (run, estimate, submit, jobs, bench); today:
-
 - ``qml info``: versions, backends, devices.
 - ``qml draw FILE.qasm``: import an OpenQASM 3 circuit through Qiskit and draw it.
 - ``qml estimate MODEL --target ibm_fez ...``: QPU, simulation and classical cost
   (:mod:`qml.estimator.cli`; ``qml estimate --help``).
-- ``qml bench [--quick] ...``: time a training step on qml and its peers
-  (:mod:`experiments.bench`; ``qml bench --help`` for its flags).
+- ``qml bench [--quick] ...``: time a training step on qml and its peers; a :class:`Command`
+  that the ``experiments`` package adds through the ``qml.commands`` entry-point group
+  (``qml bench --help`` for its flags).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["main", "build_parser"]
+__all__ = ["Command", "COMMAND_GROUP", "main", "build_parser"]
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -123,34 +122,49 @@ def _why(error: BaseException) -> str:
     return f"{message} ({name})" if message else name
 
 
-def _import_bench():
-    """``experiments.bench``, from the installed packages or else from the repository root.
+COMMAND_GROUP = "qml.commands"
 
-    ``experiments`` sits above qml (experiments -> circuits -> qml), so a checkout that was
-    installed before it joined the package list still finds it next to ``qml/``.
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """A subcommand that another installed package adds to ``qml``.
+
+    A package names one in the ``qml.commands`` entry-point group of its metadata (the
+    entry point's name is the subcommand); ``qml`` loads it only when it builds its parser.
+    The command parses its own flags (``qml NAME --help``).
+
+    Attributes:
+        help: the one-line summary ``qml --help`` prints.
+        main: runs the command on its arguments and returns the exit status.
     """
-    try:
-        return importlib.import_module("experiments.bench")
-    except ModuleNotFoundError as e:
-        if e.name not in ("experiments", "experiments.bench"):
-            raise
-    import qml
 
-    root = Path(qml.__file__).resolve().parents[1]
-    if not (root / "experiments" / "bench" / "__init__.py").is_file():
-        return None
-    sys.path.insert(0, str(root))
-    for name in [m for m in sys.modules if m == "experiments" or m.startswith("experiments.")]:
-        del sys.modules[name]  # an unrelated "experiments" found first
-    return importlib.import_module("experiments.bench")
+    help: str
+    main: Callable[[list[str]], int]
 
 
-def _bench(args: argparse.Namespace, rest: Sequence[str]) -> int:
-    bench = _import_bench()
-    if bench is None:
-        print("qml bench needs the repository checkout (experiments/bench next to qml/)")
+def _plugin_commands() -> dict[str, Command | str]:
+    """The ``qml.commands`` entry points by name: a :class:`Command`, or why it did not load."""
+    from importlib.metadata import entry_points
+
+    commands: dict[str, Command | str] = {}
+    for ep in sorted(entry_points(group=COMMAND_GROUP), key=lambda ep: ep.name):
+        try:
+            command = ep.load()
+        except ImportError as e:
+            commands[ep.name] = f"cannot load {ep.value}: {e}"
+            continue
+        if not isinstance(command, Command):
+            commands[ep.name] = f"{ep.value} is not a qml.cli.Command, got {command!r}"
+            continue
+        commands[ep.name] = command
+    return commands
+
+
+def _run_plugin(command: Command | str, name: str, rest: Sequence[str]) -> int:
+    if isinstance(command, str):
+        print(f"qml {name}: error: {command}", file=sys.stderr)
         return 2
-    return int(bench.main(list(rest)))
+    return int(command.main(list(rest)))
 
 
 def _version() -> str:
@@ -166,10 +180,11 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of the ``qml`` command with every subcommand (``bench`` parses its own flags).
+    """The parser of the ``qml`` command with every subcommand, the installed plugins' included.
 
     Returns:
-        The top-level ``argparse.ArgumentParser``; its ``func`` default runs the subcommand.
+        The top-level ``argparse.ArgumentParser``; its ``func`` default runs a built-in
+        subcommand, its ``plugin`` default holds an entry-point :class:`Command`.
     """
     parser = argparse.ArgumentParser(
         prog="qml",
@@ -197,8 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     from qml.estimator import cli as estimate_cli
 
     estimate_cli.add_parser(sub).set_defaults(func=estimate_cli.run)
-    # its flags are parsed by experiments.bench itself (qml bench --help)
-    sub.add_parser("bench", help="benchmark a training step against peers", add_help=False)
+    for name, command in _plugin_commands().items():
+        if name in sub.choices:  # a built-in subcommand keeps its name
+            continue
+        summary = command.help if isinstance(command, Command) else f"unavailable: {command}"
+        p_plugin = sub.add_parser(name, help=summary, add_help=False)
+        p_plugin.set_defaults(plugin=command)
     return parser
 
 
@@ -214,8 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if args.command == "bench":
-        return _bench(args, rest)
+    if hasattr(args, "plugin"):
+        return _run_plugin(args.plugin, args.command, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from qml.errors import QmlError

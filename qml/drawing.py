@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import numbers
-from typing import TYPE_CHECKING
-
+from qml._checks import integer
+from qml.circuit import Circuit, Operation, StatePrep
 from qml.errors import CircuitError
-
-if TYPE_CHECKING:
-    from qml.circuit import Circuit, Operation, StatePrep
 
 __all__ = ["draw_text"]
 
-# symbol per wire position for gates drawn with special glyphs
-_GLYPHS = {
-    "cnot": ("●", "X"),
-    "cy": ("●", "Y"),
-    "cz": ("●", "●"),
-    "swap": ("x", "x"),
-    "ccx": ("●", "●", "X"),
-}
-_CONTROLLED = {"crx": "RX", "cry": "RY", "crz": "RZ", "cphase": "P"}
-
 
 def _labels(op: Operation | StatePrep) -> dict[int, str]:
-    """Label per wire of ``op``."""
-    if op.name == "amplitude":
+    """Label per wire of ``op``: the row's glyphs, the angles after those of the targets."""
+    if isinstance(op, StatePrep):
         return {w: "AMP" for w in op.wires}
-    if op.name in _GLYPHS:
-        return dict(zip(op.wires, _GLYPHS[op.name], strict=True))
-    args = ",".join(repr(p) for p in op.params)
-    if op.name in _CONTROLLED:
-        return {op.wires[0]: "●", op.wires[1]: f"{_CONTROLLED[op.name]}({args})"}
-    text = op.name.upper() + (f"({args})" if args else "")
-    return {w: text for w in op.wires}
+    spec = op.spec
+    args = f"({','.join(repr(p) for p in op.params)})" if op.params else ""
+    return {
+        w: glyph + (args if i >= spec.controls else "")
+        for i, (w, glyph) in enumerate(zip(op.wires, spec.glyphs, strict=True))
+    }
 
 
 def draw_text(circuit: Circuit, *, max_width: int = 120) -> str:
@@ -49,8 +34,7 @@ def draw_text(circuit: Circuit, *, max_width: int = 120) -> str:
         0: ─H─●─
         1: ───X─
     """
-    if isinstance(max_width, bool) or not isinstance(max_width, numbers.Integral) or max_width < 1:
-        raise CircuitError(f"max_width must be a positive integer, got {max_width!r}")
+    max_width = integer(max_width, name="max_width", error=CircuitError, minimum=1)
     n = circuit.n_qubits
     columns: list[dict[int, str]] = []  # column -> wire -> label
     spans: list[list[tuple[int, int]]] = []  # column -> vertical spans (lo, hi)

@@ -12,12 +12,12 @@ leaf to a 0-dim tensor, so an expression of weights alone stays 0-dim and is bro
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import torch
 
+from qml._checks import is_integer, is_real, real
 from qml.errors import ParameterError
 
 __all__ = [
@@ -83,8 +83,8 @@ class Expr:
         return self
 
     def __truediv__(self, other: object) -> Expr:
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            divisor = _real(other, f"cannot divide {self} by {other!r}")
+        if is_real(other):
+            divisor = real(other, name=f"the divisor of {self}", error=ParameterError)
             if divisor == 0:
                 raise ParameterError(f"division of {self} by zero")
             return _mul(_const(1.0 / divisor, f"{self} / {other!r}"), self)
@@ -278,33 +278,14 @@ def _mul(a: Expr, b: Expr) -> Expr:
     return Mul(a, b)
 
 
-def _real(value: numbers.Real, message: str) -> float:
-    """``float(value)``, refused with ``message`` when NaN, infinite or too large for a float."""
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ParameterError(
-            f"{message}, but a number in an angle must be finite (and fit a float)"
-        )
-    return number
-
-
 def _coerce(value: object, op: str) -> Expr:
     if isinstance(value, Expr):
         return value
     if isinstance(value, WeightArray):
         return value._scalar(op)
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        shown = (
-            repr(value)
-            if len(repr(value)) <= 40
-            else f"{repr(value)[:20]}...({len(repr(value))} chars)"
-        )
-        return Const(
-            _real(value, f"cannot combine a parameter expression with {shown} using {op!r}")
-        )
+    if is_real(value):
+        what = f"a number combined with a parameter expression by {op!r}"
+        return Const(real(value, name=what, error=ParameterError))
     raise ParameterError(
         f"cannot combine a parameter expression with {value!r} using {op!r}: "
         "use floats, inputs and weights"
@@ -323,8 +304,8 @@ def as_expr(value: object, *, what: str = "angle") -> Expr:
         return Weight(value.name, (), 0, value.scope)
     if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_complex():
         value = float(value.detach().reshape(()))
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return Const(_real(value, f"{what} is {value!r}"))
+    if is_real(value):
+        return Const(real(value, name=what, error=ParameterError))
     raise ParameterError(
         f"{what} must be a real number or an expression of inputs and weights, got {value!r}"
     )
@@ -355,7 +336,7 @@ class InputArray:
         self.scope = scope
 
     def __getitem__(self, index: int) -> Input:
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        if not is_integer(index):
             raise ParameterError(f"input index must be an integer, got {index!r}")
         i = int(index)
         if not -self.size <= i < self.size:
@@ -440,7 +421,7 @@ class WeightArray:
         norm = []
         for axis, i in enumerate(full):
             size = self.shape[axis]
-            if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            if not is_integer(i):
                 raise ParameterError(f"weight index must be integers, got {index!r}")
             if not -size <= int(i) < size:
                 raise ParameterError(

@@ -80,6 +80,16 @@ class MeasurementGroup:
         """Measured wires, in the order of the bits :func:`estimates_from_bits` expects."""
         return tuple(w for w, _ in self.basis)
 
+    @property
+    def rotation(self) -> list[tuple[str, int]]:
+        """``(gate, wire)`` s that rotate a Pauli group onto Z before measuring
+        (:func:`qml.sim.measure.basis_rotation`); a Hermitian group rotates by ``v_dag``."""
+        if self.hermitian is not None:
+            raise ValueError("a Hermitian group rotates by its v_dag, not by gates")
+        from qml.sim.measure import basis_rotation  # qml.sim imports this module
+
+        return basis_rotation(PauliWord(dict(self.basis)))
+
 
 @dataclass(frozen=True, eq=False)
 class MeasurementGroups:
@@ -121,12 +131,14 @@ def measurement_groups(observables: Sequence[Observable]) -> MeasurementGroups:
             if isinstance(term, Hermitian):
                 evals, evecs = np.linalg.eigh(term.matrix_)
                 ref = TermRef(k, j, float(coeff), term.wires)
-                hermitians.append(
-                    MeasurementGroup(
-                        basis=tuple((w, "H") for w in term.wires), terms=(ref,), hermitian=term,
-                        eigvals=np.asarray(evals, dtype=np.float64), v_dag=evecs.conj().T,
-                    )
-                )  # fmt: skip
+                group = MeasurementGroup(
+                    basis=tuple((w, "H") for w in term.wires),
+                    terms=(ref,),
+                    hermitian=term,
+                    eigvals=np.asarray(evals, dtype=np.float64),
+                    v_dag=evecs.conj().T,
+                )
+                hermitians.append(group)
                 continue
             if not isinstance(term, PauliWord):  # pragma: no cover - terms() yields only these
                 raise TypeError(f"unexpected observable term {term!r}")

@@ -11,24 +11,23 @@ Example:
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
 
+from qml._checks import integer, is_integer, is_real, real
 from qml.errors import ObservableError
 
 __all__ = ["Observable", "PauliWord", "PauliSum", "Hermitian", "X", "Y", "Z", "I", "as_observable"]
 
-# Single-qubit Pauli product table: (a, b) -> (phase, result)
-_PAULI_PRODUCT = {
-    ("X", "X"): (1, "I"), ("Y", "Y"): (1, "I"), ("Z", "Z"): (1, "I"),
-    ("X", "Y"): (1j, "Z"), ("Y", "X"): (-1j, "Z"),
-    ("Y", "Z"): (1j, "X"), ("Z", "Y"): (-1j, "X"),
-    ("Z", "X"): (1j, "Y"), ("X", "Z"): (-1j, "Y"),
-}  # fmt: skip
+# Single-qubit Pauli product table: (a, b) -> (phase, result), from a b = i c for the cyclic
+# orders (a, b, c) of X, Y, Z
+_PAULI_PRODUCT: dict[tuple[str, str], tuple[complex, str]] = {(p, p): (1, "I") for p in "XYZ"}
+for _a, _b, _c in (("X", "Y", "Z"), ("Y", "Z", "X"), ("Z", "X", "Y")):
+    _PAULI_PRODUCT[_a, _b] = (1j, _c)
+    _PAULI_PRODUCT[_b, _a] = (-1j, _c)
 
 PAULI_MATRICES = {
     "I": np.eye(2, dtype=complex),
@@ -62,7 +61,7 @@ class Observable:
         """``other`` as an observable (a real number is a multiple of the identity)."""
         if isinstance(other, Observable):
             return other
-        if _is_real_scalar(other):
+        if is_real(other):
             return PauliWord({}, _coefficient(other, f"the constant in {self} {op} {other!r}"))
         raise ObservableError(
             f"cannot combine observable {self} with {other!r} using {op!r}: use observables "
@@ -270,7 +269,7 @@ class Hermitian(Observable):
     """
 
     def __init__(self, matrix, wires: Sequence[int] | int):
-        if isinstance(wires, numbers.Integral) and not isinstance(wires, bool):
+        if is_integer(wires):
             given: Iterable[object] = (wires,)
         elif isinstance(wires, (str, bytes)) or not isinstance(wires, Iterable):
             raise ObservableError(
@@ -319,28 +318,14 @@ class Hermitian(Observable):
         return f"Hermitian(wires={list(self._wires)})"
 
 
-def _is_real_scalar(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _coefficient(value: object, where: str) -> float:
     """A finite real coefficient, or :class:`ObservableError` naming the value."""
-    if not _is_real_scalar(value):
-        raise ObservableError(f"coefficient of {where} must be a real number, got {value!r}")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ObservableError(f"coefficient of {where} must be finite, got {number!r}")
-    return number
+    return real(value, name=f"coefficient of {where}", error=ObservableError)
 
 
 def _wire(wire: object, what: str) -> int:
     """A non-negative integer wire (numpy integers are fine), or :class:`ObservableError`."""
-    if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
-        raise ObservableError(f"{what} wire must be a non-negative integer, got {wire!r}")
-    return int(wire)
+    return integer(wire, name=f"{what} wire", error=ObservableError, minimum=0)
 
 
 def _matrix(matrix: object) -> np.ndarray:
@@ -364,23 +349,36 @@ def _matrix(matrix: object) -> np.ndarray:
     return raw.astype(complex)
 
 
-def _pauli(letter: str):
-    def make(wire: int) -> PauliWord:
-        if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
-            raise ObservableError(f"{letter}(wire) needs a non-negative integer wire, got {wire!r}")
-        if letter == "I":
-            return PauliWord({}, 1.0, (int(wire),))
-        return PauliWord({int(wire): letter})
-
-    make.__name__ = letter
-    make.__doc__ = f"Pauli {letter} on ``wire``."
-    return make
+def _pauli(letter: str, wire: object) -> PauliWord:
+    if not is_integer(wire) or wire < 0:  # type: ignore[operator]
+        raise ObservableError(f"{letter}(wire) needs a non-negative integer wire, got {wire!r}")
+    if letter == "I":
+        return PauliWord({}, 1.0, (int(wire),))  # type: ignore[call-overload]
+    return PauliWord({int(wire): letter})  # type: ignore[call-overload]
 
 
-X = _pauli("X")
-Y = _pauli("Y")
-Z = _pauli("Z")
-I = _pauli("I")  # noqa: E741 - the conventional name
+def X(wire: int) -> PauliWord:
+    """Pauli X on ``wire``.
+
+    >>> X(0) @ X(1)
+    X(0) @ X(1)
+    """
+    return _pauli("X", wire)
+
+
+def Y(wire: int) -> PauliWord:
+    """Pauli Y on ``wire``."""
+    return _pauli("Y", wire)
+
+
+def Z(wire: int) -> PauliWord:
+    """Pauli Z on ``wire``."""
+    return _pauli("Z", wire)
+
+
+def I(wire: int) -> PauliWord:  # noqa: E743 - the conventional name
+    """The identity on ``wire`` (it keeps the wire in the observable's support)."""
+    return _pauli("I", wire)
 
 
 def as_observable(obs: object) -> Observable:

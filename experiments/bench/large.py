@@ -4,7 +4,7 @@
 
 Prints the model's memory estimate, the measured peak (host: VmHWM; CUDA: max allocated),
 and the forward and forward+adjoint-backward times. On a 24 GiB, 2-core machine, 26 qubits in
-complex64 is the issue's target (a state is 512 MiB; the adjoint needs about 8.5 of them).
+complex64 is the design target (a state is 512 MiB; the adjoint needs about 8.5 of them).
 """
 
 from __future__ import annotations

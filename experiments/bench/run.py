@@ -43,7 +43,7 @@ __all__ = ["BenchConfig", "parse_args", "run", "main"]
 DEFAULT_N = (4, 8, 12, 16, 20)
 DEFAULT_BATCH = (1, 32, 256)
 DEFAULT_LAYERS = (4,)
-QISKIT_CASE = (8, 4, 16)  # (n, L, B): the Qiskit ML comparison, ~160 s a step there
+QISKIT_CASE = (8, 4, 16)  # (n, L, B): the Qiskit ML comparison, ~160 s a step there
 QUICK = {"n": (4, 6), "batch": (1, 8), "layers": (2,)}
 MEMORY_SHARE = 0.5  # skip a case whose saved tensors would fill more than this share of free
 MODEL_MEMORY_SHARE = 0.7  # the same for qml's own calibrated peak (estimate_cost): a
@@ -220,11 +220,24 @@ def _cost(module: torch.nn.Module, batch: int):
     return module.estimate_cost(batch=batch)
 
 
-def _measure(entry: _Entry, problem: Problem, data: Data, cfg: BenchConfig, *,
-             history: History, bandwidth: float) -> Row:  # fmt: skip
+def _measure(
+    entry: _Entry,
+    problem: Problem,
+    data: Data,
+    cfg: BenchConfig,
+    *,
+    history: History,
+    bandwidth: float,
+) -> Row:
     n, layers, batch = problem.n_qubits, problem.layers, problem.batch
-    base = {"n": n, "layers": layers, "batch": batch, "label": entry.label,
-            "framework": entry.framework, "method": entry.method}  # fmt: skip
+    base = {
+        "n": n,
+        "layers": layers,
+        "batch": batch,
+        "label": entry.label,
+        "framework": entry.framework,
+        "method": entry.method,
+    }
     est = history.predict(entry.label, n=n, layers=layers, batch=batch, power=entry.cost_power)
     if entry.budgeted and est is not None and est > cfg.budget_s and not cfg.include_slow:
         note = f"est. {format_seconds(est)} > {format_seconds(cfg.budget_s)} budget"
@@ -270,9 +283,16 @@ def _measure(entry: _Entry, problem: Problem, data: Data, cfg: BenchConfig, *,
                 forward_s = time_callable(model.forward, warmup=cfg.warmup, **common).median_s
         except (BudgetExceeded, Exception) as e:
             note = f"forward not timed: {type(e).__name__}: {e}"
-    row = Row(**base, status="ok", step_s=timing.median_s, times_s=timing.times_s,
-              cold=timing.cold or slow, estimate_s=est, forward_s=forward_s,
-              note=note)  # fmt: skip
+    row = Row(
+        **base,
+        status="ok",
+        step_s=timing.median_s,
+        times_s=timing.times_s,
+        cold=timing.cold or slow,
+        estimate_s=est,
+        forward_s=forward_s,
+        note=note,
+    )
     return _with_floor(row, model.module, batch, bandwidth)
 
 

@@ -1,10 +1,11 @@
 """Qiskit Aer as a backend: ``backend="aer"`` / ``"aer:gpu"``, optional ``noise="fake_<name>"``.
 
-The slot circuit (:mod:`qml.backends.slots`) becomes one parametrised Qiskit circuit (a
+The slot circuit (:meth:`~qml.Circuit.angles_as_inputs`) becomes one parametrised Qiskit circuit (a
 ``ParameterVector`` ``s``, one entry per gate angle), transpiled once; a batch of rows runs as
 ONE ``EstimatorV2`` PUB (``parameter_values: (R, 1, A)``, observables ``(n_obs,)`` ->
 ``(R, n_obs)``), so a forward pass is one Aer execution and a parameter-shift backward a few.
-Gradients are qml's shift rules over the slot angles (:mod:`qml.sim.gradients`).
+Gradients, measurement groups and statistics are :class:`~qml.backends.rows.RowExecutable`'s;
+this module implements its ``run_rows`` and ``sample_rows``.
 
 Noise (``noise="fake_fez"``, ``"fake_torino"``, ``"fake_manila"``, ...): the circuit is transpiled
 to the fake backend's basis and coupling map (``generate_preset_pass_manager``), observables
@@ -17,8 +18,7 @@ simulated as a density matrix on the circuit transpiled to the model's basis gat
 
 Shots: one measured circuit per qubit-wise commuting group of the observables' terms
 (:mod:`qml.measurement_groups`, the grouping the estimator counts), all groups and rows in one
-``SamplerV2`` run seeded from the layer's generator; every term's estimate is the parity of
-its wires' bits in its group's samples.
+``SamplerV2`` run seeded from the layer's generator.
 
 Memory: before each run the bytes of one state (``16 * 2**n``, or ``16 * 4**n`` for a density
 matrix) are checked against the free memory (Aer runs the bound rows of a circuit one after
@@ -28,39 +28,30 @@ another), raising :class:`~qml.errors.MemoryBudgetError` rather than dying insid
 from __future__ import annotations
 
 import functools
-import time
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 
-from qml.backends.base import Capabilities
-from qml.backends.slots import (
-    SlotRows,
-    differentiable_rows,
-    needs_grad,
-    shift_rules,
-    slot_circuit,
-)
-from qml.backends.stats import ExecutionStats
+from qml._checks import boolean
+from qml.backends.base import MAX_QUBITS, Capabilities
+from qml.backends.fake_backends import canonical_fake_name, fake_backend
+from qml.backends.rows import RowExecutable
 from qml.circuit import Circuit
 from qml.errors import BackendError, MemoryBudgetError
 from qml.interop.bitorder import to_sparse_pauli_op
-from qml.measurement_groups import draw_seed, estimates_from_bits, measurement_groups
+from qml.measurement_groups import draw_seed
 from qml.observables import Observable, Z
-from qml.sim.angles import AngleProgram
-from qml.sim.gradients import mask_rules
 from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, format_bytes
-from qml.sim.schedule import build_schedule
 
-__all__ = ["AerBackend", "AerExecutable", "fake_backend_names"]
+__all__ = ["AerBackend", "AerExecutable"]
 
-MAX_QUBITS = 30
 NOISY_MAX_QUBITS = 12  # density matrices: 16**n bytes
-SPSA_EPS = 0.05
-AER_BASIS = ("u", "p", "rx", "ry", "rz", "cx", "cz", "swap", "ccx", "rxx", "ryy", "rzz", "h",
-             "x", "y", "z", "s", "sdg", "t", "tdg", "sx", "sxdg")  # fmt: skip
+AER_BASIS = (
+    *("u", "p", "rx", "ry", "rz", "cx", "cz", "swap", "ccx", "rxx", "ryy", "rzz"),
+    *("h", "x", "y", "z", "s", "sdg", "t", "tdg", "sx", "sxdg"),
+)
 SHIFT_ROW_BYTES = 2**16  # Aer rows are cheap to batch; sizes the parameter-shift slices
 
 
@@ -72,54 +63,16 @@ def _qiskit_aer():
     return qiskit_aer
 
 
-def fake_backend_names() -> list[str]:
-    """``fake_<name>`` of every qiskit-ibm-runtime V2 fake backend."""
-    from qiskit_ibm_runtime import fake_provider
-
-    names = []
-    for attr in dir(fake_provider):
-        if (
-            attr.startswith("Fake")
-            and not attr.endswith("V1")
-            and attr != "FakeProviderForBackendV2"
-        ):
-            base = attr[4:].removesuffix("V2").lower()
-            if base and base not in names and base not in ("provider", "backendv2"):
-                names.append(base)
-    return sorted(f"fake_{n}" for n in names)
-
-
-def _fake_name(noise: str) -> str:
-    """``fake_<name>`` for ``fake_<name>`` or ``ibm_<name>`` (the estimator's target names)."""
-    base = noise.strip().lower()
-    for prefix in ("fake_", "ibm_"):
-        if base.startswith(prefix):
-            return "fake_" + base.removeprefix(prefix)
-    return base
-
-
-@functools.cache
-def _fake_backend(noise: str):
-    from qiskit_ibm_runtime import fake_provider
-
-    name = _fake_name(noise)
-    if name in fake_backend_names():
-        base = name.removeprefix("fake_")
-        for attr in (f"Fake{base.capitalize()}V2", f"Fake{base.capitalize()}"):
-            cls = getattr(fake_provider, attr, None)
-            if cls is not None:
-                return cls()
-    raise BackendError(
-        f"unknown noise backend {noise!r}; known: {', '.join(fake_backend_names())} "
-        "(or ibm_<name> for fake_<name>)"
-    )
+def _noise_backend(noise: str):
+    """The fake backend a ``noise`` name (``fake_<name>`` or ``ibm_<name>``) stands for."""
+    return fake_backend(noise, what="noise backend")
 
 
 def _check_noise(noise: object) -> None:
     """Refuse a ``noise`` that is neither a fake backend's name nor an Aer ``NoiseModel``."""
     if noise is None or isinstance(noise, str):
         if noise is not None:
-            _fake_backend(noise)  # unknown names fail now, listing the known ones
+            _noise_backend(noise)  # an unknown name fails at construction, listing the known ones
         return
     from qiskit_aer.noise import NoiseModel
 
@@ -142,31 +95,31 @@ def _state_bytes(n_qubits: int, *, density: bool) -> int:
     return 16 * (4**n_qubits if density else 2**n_qubits)
 
 
-def check_memory(n_qubits: int, *, density: bool, states: int = 1, where: str) -> None:
-    """Raise :class:`MemoryBudgetError` if ``states`` states of ``n_qubits`` do not fit.
+def check_memory(n_qubits: int, *, density: bool, where: str) -> None:
+    """Raise :class:`MemoryBudgetError` if one state of ``n_qubits`` does not fit (Aer runs
+    the rows of a PUB one after another).
 
     Raises:
         MemoryBudgetError: naming the bytes needed and available.
     """
-    need = states * _state_bytes(n_qubits, density=density)
+    need = _state_bytes(n_qubits, density=density)
     if need <= ALWAYS_FITS_BYTES:
         return
     have = available_bytes(torch.device("cpu"))
     if need > have:
         kind = "density matrix" if density else "statevector"
         raise MemoryBudgetError(
-            f"{where}: a {kind} of {n_qubits} qubits needs about {format_bytes(need)}"
-            f"{f' ({states} at once)' if states > 1 else ''}, but {format_bytes(have)} is "
-            "available; use fewer qubits"
+            f"{where}: a {kind} of {n_qubits} qubits needs about {format_bytes(need)}, but "
+            f"{format_bytes(have)} is available; use fewer qubits"
         )
 
 
 @functools.cache
 def _device_errors(noise: str):
-    """Gate and readout errors of a fake backend (a few seconds once per backend)."""
+    """Gate and readout errors of the fake backend ``fake_<name>`` (a few seconds once)."""
     from qiskit_aer.noise.device import basic_device_gate_errors, basic_device_readout_errors
 
-    fake = _fake_backend(noise)
+    fake = _noise_backend(noise)
     return basic_device_gate_errors(target=fake.target), basic_device_readout_errors(
         target=fake.target
     )
@@ -190,12 +143,21 @@ def _gpu_usable() -> bool:
     return True
 
 
-class AerExecutable:
-    """A slot circuit transpiled once, evaluated row-batched through Aer's EstimatorV2."""
+class AerExecutable(RowExecutable):
+    """A slot circuit transpiled once, its rows evaluated by one Aer ``EstimatorV2`` PUB
+    (exact) or one ``SamplerV2`` run over every measurement group (shots)."""
 
-    def __init__(self, backend: AerBackend, circuit: Circuit,
-                 observables: Sequence[Observable], *, shots: int | None,
-                 diff_method: str) -> None:  # fmt: skip
+    row_bytes = SHIFT_ROW_BYTES
+
+    def __init__(
+        self,
+        backend: AerBackend,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str,
+    ) -> None:
         from qiskit import QuantumCircuit, transpile
         from qiskit.transpiler import generate_preset_pass_manager
         from qiskit_aer.primitives import EstimatorV2
@@ -203,36 +165,24 @@ class AerExecutable:
         _qiskit_aer()
         from qiskit_aer import AerSimulator
 
-        self.circuit = circuit
-        self.shots = shots
-        self.diff_method = diff_method
-        self.stats = ExecutionStats()
-        self._generator: torch.Generator | None = None
-        sched = build_schedule(circuit)
-        self.program = AngleProgram(circuit, sched.slot_exprs)
-        self.rows = SlotRows(self.program)
-        self.rules = shift_rules(self.program, sched.slot_gate)
-
+        super().__init__(backend.name, circuit, observables, shots=shots, diff_method=diff_method)
         n = circuit.n_qubits
-        qc = slot_circuit(circuit).to_qiskit()
+        qc = circuit.angles_as_inputs().to_qiskit()
         obs = [to_sparse_pauli_op(o, n) for o in observables]
-        # one measured circuit per qubit-wise commuting group (qml.measurement_groups)
-        self._grouping = measurement_groups(observables) if shots is not None else None
         measured = sorted(
-            {w for g in self._grouping.groups for w in g.wires} if self._grouping else set()
+            {w for g in self.grouping.groups for w in g.wires} if self.grouping else set()
         )
         self._phys = {w: w for w in range(n)}  # qml wire -> qubit of the simulated circuit
         options: dict = {"method": "statevector"}
         noise = backend.noise
         if isinstance(noise, str):
-            fake = _fake_backend(noise)
+            fake = _noise_backend(noise)
             if fake.num_qubits < n:
                 raise BackendError(
                     f"noise={noise!r} models a {fake.num_qubits}-qubit device, but the circuit "
                     f"has {n} qubits; choose a wider backend (e.g. 'fake_fez', 156 qubits)"
                 )
-            pm = generate_preset_pass_manager(optimization_level=1, backend=fake,
-                                              seed_transpiler=0)  # fmt: skip
+            pm = generate_preset_pass_manager(optimization_level=1, backend=fake, seed_transpiler=0)
             try:
                 isa = pm.run(qc)
             except Exception as exc:  # noqa: BLE001 - Qiskit's TranspilerError and others
@@ -262,10 +212,10 @@ class AerExecutable:
             # row-batched runs (rows go missing or come out wrong); their decompositions in
             # this basis bind correctly (tests/backends/test_conformance.py covers every gate)
             qc = transpile(qc, basis_gates=list(AER_BASIS), optimization_level=0)
-        if qc.num_parameters != self.program.n_shared + self.program.n_per_sample:
+        n_slots = self.program.n_shared + self.program.n_per_sample
+        if qc.num_parameters != n_slots:
             raise BackendError(
-                f"transpiling for Aer kept {qc.num_parameters} of "
-                f"{self.program.n_shared + self.program.n_per_sample} angle slots"
+                f"transpiling for Aer kept {qc.num_parameters} of {n_slots} angle slots"
             )
         if backend.gpu:
             options["device"] = "GPU"
@@ -273,31 +223,23 @@ class AerExecutable:
         self._density = options["method"] == "density_matrix"
         # Qiskit orders parameters by name; a ParameterVector's entries sort by index
         self._qc, self._obs = qc, obs
-
-        stats = self.stats
-
-        class _Counting(AerSimulator):
-            def run(self, *args, **kwargs):
-                stats.calls += 1
-                return super().run(*args, **kwargs)
-
-        self._simulator = _Counting(**options)
+        self._simulator = AerSimulator(**options)
         self._estimator = EstimatorV2.from_backend(self._simulator)
-        if shots is not None:
-            self._prepare_shots(qc)
+        self._shot_circuits = self._measured_circuits(qc) if shots is not None else []
 
-    def _prepare_shots(self, qc) -> None:
+    def _measured_circuits(self, qc) -> list:
         """One measured circuit per measurement group: the group's wires rotated onto Z
-        (X: H; Y: S^dagger then H; a Hermitian: its eigenvector matrix V^dagger) and measured
-        into a register ``meas`` in the group's wire order. The rotations are ideal gates (a
-        noise model's errors sit on its basis gates); readout errors apply."""
+        (:meth:`~qml.measurement_groups.MeasurementGroup.rotation`; a Hermitian: its eigenvector
+        matrix V^dagger) and measured into a register ``meas`` in the group's wire order. The
+        rotations are ideal gates (a noise model's errors sit on its basis gates); readout
+        errors apply."""
         from qiskit import ClassicalRegister
         from qiskit.circuit.library import UnitaryGate
 
-        assert self._grouping is not None  # only called with shots
-        self._shot_circuits = []
+        assert self.grouping is not None  # only called with shots
+        circuits = []
         phys = self._phys
-        for group in self._grouping.groups:
+        for group in self.grouping.groups:
             c = qc.copy()
             meas = ClassicalRegister(len(group.wires), "meas")
             c.add_register(meas)
@@ -305,79 +247,41 @@ class AerExecutable:
                 # Qiskit's matrix convention: qargs[0] is the least significant bit
                 c.append(UnitaryGate(group.v_dag), [phys[w] for w in reversed(group.wires)])
             else:
-                for w, p in group.basis:
-                    if p == "Y":
-                        c.sdg(phys[w])
-                    if p in "XY":
-                        c.h(phys[w])
+                for gate, w in group.rotation:
+                    getattr(c, gate)(phys[w])
             for i, w in enumerate(group.wires):
                 c.measure(phys[w], meas[i])
-            self._shot_circuits.append(c)
+            circuits.append(c)
+        return circuits
 
-    def _sampled(self, s: np.ndarray, generator) -> np.ndarray:
-        """Shot estimates ``(R, n_obs)``: every group's circuit and every row in one Aer run."""
-        from qiskit_aer.primitives import SamplerV2
+    def check_memory(self, rows: int) -> None:
+        check_memory(self._qc.num_qubits, density=self._density, where=f"backend {self.name!r}")
 
-        assert self._grouping is not None  # only called with shots
-        rows = s.shape[0]
-        seed = draw_seed(generator)
-        bits = []
-        if self._shot_circuits:
-            sampler = SamplerV2.from_backend(self._simulator, seed=seed)
-            pubs = [(c, s) if self.n_params else (c,) for c in self._shot_circuits]
-            result = sampler.run(pubs, shots=self.shots).result()
-            for i in range(len(pubs)):
-                b = result[i].data.meas.to_bool_array(order="little")  # (R, shots, k) | (shots, k)
-                b = np.broadcast_to(b, (rows,) + b.shape[-2:])
-                bits.append(torch.from_numpy(np.array(b, dtype=np.uint8)))
-        return estimates_from_bits(self._grouping, bits, rows=rows).numpy()
-
-    def _evaluate(self, shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
-        rows = sample.shape[0]
-        check_memory(self._qc.num_qubits, density=self._density, where="backend 'aer'")
-        s = self.rows.rows(shared.double(), sample.double()).cpu().numpy()
-        start = time.perf_counter()
-        if self.shots is not None:
-            out = self._sampled(s, self._generator)
-            self.stats.circuits += rows * len(self._shot_circuits)
-            self.stats.shots += rows * len(self._shot_circuits) * self.shots
-            self.stats.seconds += time.perf_counter() - start
-            return torch.as_tensor(out).to(sample.dtype)
+    def run_rows(self, rows: np.ndarray) -> np.ndarray:
+        """``(R, A)`` slot angles -> ``(R, n_obs)``: one EstimatorV2 PUB of every row."""
         if self.n_params:
-            pub = (self._qc, self._obs, s[:, None, :])
+            pub = (self._qc, self._obs, rows[:, None, :])
             evs = self._estimator.run([pub]).result()[0].data.evs  # (R, n_obs)
         else:
             evs = np.asarray(self._estimator.run([(self._qc, self._obs)]).result()[0].data.evs)
-            evs = np.broadcast_to(evs, (rows, len(self._obs)))
-        self.stats.circuits += rows
-        self.stats.seconds += time.perf_counter() - start
-        return torch.as_tensor(np.array(evs, dtype=np.float64)).to(sample.dtype)
+            evs = np.broadcast_to(evs, (rows.shape[0], len(self._obs)))
+        return np.array(evs, dtype=np.float64)
 
-    def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
-        """The gradient method in use (``auto`` is qml's parameter-shift on Aer)."""
-        return "parameter-shift" if self.diff_method == "auto" else self.diff_method
+    def sample_rows(self, rows: np.ndarray, generator: torch.Generator | None) -> list:
+        """Every group's circuit and every row in one SamplerV2 run seeded from ``generator``."""
+        from qiskit_aer.primitives import SamplerV2
 
-    def expvals(self, inputs, weights, *, batch, dtype, device, generator=None) -> torch.Tensor:
-        real = torch.float64 if dtype == torch.complex128 else torch.float32
-        grad = needs_grad(inputs, weights)
-        cpu = torch.device("cpu")
-        self._generator = generator
-        shared, sample = self.program.evaluate(inputs, weights, batch=batch,
-                                               real=torch.float64, device=cpu)  # fmt: skip
-        rules = mask_rules(self.rules, self.program.wanted(inputs, weights))
-        out = differentiable_rows(self._evaluate, shared, sample, rules=rules,
-                                  diff_method=self.diff_method, grad=grad, generator=generator,
-                                  spsa_eps=SPSA_EPS, row_bytes=SHIFT_ROW_BYTES)  # fmt: skip
-        return out.to(device=device, dtype=real)
-
-    def probs(self, *args, **kwargs):
-        raise BackendError("probabilities on 'aer' are not available yet; use backend='torch'")
-
-    def sample(self, *args, **kwargs):
-        raise BackendError("samples on 'aer' are not available yet; use backend='torch'")
-
-    def cost(self, *, batch: int, dtype, device):
-        raise BackendError("no cost model for 'aer'; estimate_cost covers the native backend")
+        seed = draw_seed(generator)
+        if not self._shot_circuits:
+            return []
+        sampler = SamplerV2.from_backend(self._simulator, seed=seed)
+        pubs = [(c, rows) if self.n_params else (c,) for c in self._shot_circuits]
+        result = sampler.run(pubs, shots=self.shots).result()
+        bits = []
+        for i in range(len(pubs)):
+            b = result[i].data.meas.to_bool_array(order="little")  # (R, shots, k) | (shots, k)
+            bits.append(torch.from_numpy(np.array(b, dtype=np.uint8)).reshape(-1, *b.shape[-2:]))
+        return bits
 
 
 def _compact(isa, isa_obs, noise: str, QuantumCircuit):
@@ -396,8 +300,8 @@ def _compact(isa, isa_obs, noise: str, QuantumCircuit):
     for o in isa_obs:
         terms = [(label, [pos[q] for q in qubits], c) for label, qubits, c in o.to_sparse_list()]
         obs.append(SparsePauliOp.from_sparse_list(terms, len(active)))
-    gate_errors, readout_errors = _device_errors(noise)
-    model = NoiseModel(basis_gates=_fake_backend(noise).operation_names)
+    gate_errors, readout_errors = _device_errors(canonical_fake_name(noise))
+    model = NoiseModel(basis_gates=_noise_backend(noise).operation_names)
     for name, qubits, err in gate_errors:
         if all(q in pos for q in qubits):
             model.add_quantum_error(err, name, [pos[q] for q in qubits])
@@ -421,8 +325,7 @@ class AerBackend:
         prefix, _, option = name.partition(":")
         if prefix != "aer" or option not in ("", "gpu", "cpu"):
             raise BackendError(f"Aer backends are 'aer', 'aer:cpu' or 'aer:gpu', got {name!r}")
-        if not isinstance(strict, bool):
-            raise BackendError(f"strict must be True or False, got {strict!r}")
+        strict = boolean(strict, name="strict", error=BackendError)
         self.name = name
         _check_noise(noise)
         self.noise = noise
@@ -438,10 +341,19 @@ class AerBackend:
             self.gpu = False
         max_q = NOISY_MAX_QUBITS if noise is not None else MAX_QUBITS
         self.capabilities = Capabilities(
-            exact=True, shots=True, diff_methods=("auto", "parameter-shift", "spsa"),
-            devices=("cpu", "cuda") if self.gpu else ("cpu",), max_qubits=max_q,
-        )  # fmt: skip
+            exact=True,
+            shots=True,
+            diff_methods=("auto", "parameter-shift", "spsa"),
+            devices=("cpu", "cuda") if self.gpu else ("cpu",),
+            max_qubits=max_q,
+        )
 
-    def compile(self, circuit: Circuit, observables: Sequence[Observable], *,
-                shots: int | None, diff_method: str = "auto") -> AerExecutable:  # fmt: skip
+    def compile(
+        self,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str = "auto",
+    ) -> AerExecutable:
         return AerExecutable(self, circuit, observables, shots=shots, diff_method=diff_method)

@@ -12,7 +12,10 @@ from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.observables import Observable
 
-__all__ = ["Capabilities", "Executable", "Backend"]
+__all__ = ["Capabilities", "Executable", "Backend", "MAX_QUBITS", "SPSA_EPS"]
+
+MAX_QUBITS = 30  # statevector backends: 2**30 complex64 amplitudes = 8 GiB per sample
+SPSA_EPS = 0.05  # perturbation size of SPSA, radians, on every backend
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +85,8 @@ class Executable(Protocol):
 
 
 class Backend(Protocol):
+    """A backend: its name, what it can do, and how it compiles a circuit to an Executable."""
+
     name: str
     capabilities: Capabilities
 

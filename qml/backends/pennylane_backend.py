@@ -3,9 +3,9 @@
 The circuit goes to PennyLane operations (:mod:`qml.interop.pennylane`) and a batch runs as one
 broadcast execution. ``backprop`` (and ``auto`` on devices that support it) is PennyLane's own
 through its torch interface; ``parameter-shift`` and ``spsa`` are qml's shift rules
-(:mod:`qml.sim.gradients`) over the slot circuit (:mod:`qml.backends.slots`), so every
-shifted circuit of every sample is packed into as few broadcast executions as memory allows
-(PennyLane's own parameter-shift cannot differentiate broadcast tapes).
+(:mod:`qml.sim.gradients`) over the slot circuit, run by :class:`~qml.backends.rows.RowExecutable`,
+so every shifted circuit of every sample is packed into as few broadcast executions as memory
+allows (PennyLane's own parameter-shift cannot differentiate broadcast tapes).
 
 Shots: the observables' terms are grouped qubit-wise (:mod:`qml.measurement_groups`, the
 grouping the estimator counts); each group is one tape (the slot circuit, the group's basis
@@ -27,39 +27,24 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 
-from qml.backends.base import Capabilities
-from qml.backends.slots import (
-    SlotRows,
-    differentiable_rows,
-    needs_grad,
-    shift_rules,
-    slot_circuit,
-)
+from qml.backends.base import MAX_QUBITS, Capabilities
+from qml.backends.rows import RowExecutable
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import BackendError, DiffMethodError, MemoryBudgetError
-from qml.measurement_groups import (
-    MeasurementGroup,
-    draw_seed,
-    estimates_from_bits,
-    measurement_groups,
-)
+from qml.measurement_groups import MeasurementGroup, draw_seed
 from qml.observables import Observable
-from qml.sim.angles import AngleProgram
-from qml.sim.gradients import mask_rules
 from qml.sim.measure import sample_bits
 from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, format_bytes
-from qml.sim.schedule import build_schedule
 
 __all__ = ["PennyLaneBackend", "PennyLaneExecutable"]
 
 # default.mixed also backpropagates in PennyLane, but its input gradients under parameter
 # broadcasting came out wrong (PennyLane 0.45); it runs the shift rules here instead.
 BACKPROP_DEVICES = ("default.qubit",)
-MAX_QUBITS = 30
-SPSA_EPS = 0.05
 SHIFT_ROW_BYTES = 2**20  # rows of a shift batch are sized as if a state took at least this
 MIXED_DEVICES = ("default.mixed", "default.qutrit.mixed")  # density matrices: 4**n amplitudes
 BROADCAST_DEVICES = ("default.qubit", "default.mixed")  # hold every row of a broadcast at once
@@ -99,38 +84,41 @@ def _pennylane():
     return pennylane
 
 
-class PennyLaneExecutable:
-    """A circuit compiled to PennyLane QNodes (one for backprop, one over slot angles)."""
+def _stack(out, rows: int) -> torch.Tensor:
+    """A QNode's list of ``n_obs`` results (each ``(R,)`` or a scalar) as ``(R, n_obs)``."""
+    cols = [torch.as_tensor(o, dtype=torch.float64).reshape(-1) for o in out]
+    cols = [c.expand(rows) if c.numel() == 1 else c for c in cols]
+    return torch.stack(cols, dim=1)
 
-    def __init__(self, backend: PennyLaneBackend, circuit: Circuit,
-                 observables: Sequence[Observable], *, shots: int | None,
-                 diff_method: str) -> None:  # fmt: skip
+
+class PennyLaneExecutable(RowExecutable):
+    """A circuit compiled to PennyLane QNodes: one for PennyLane's backprop, one broadcast over
+    rows of slot angles (:meth:`run_rows`), one tape per measurement group (:meth:`sample_rows`)."""
+
+    def __init__(
+        self,
+        backend: PennyLaneBackend,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str,
+    ) -> None:
         from qml.interop.pennylane import observable_to_pennylane
 
         pl = _pennylane()
-        self.circuit = circuit
-        self.shots = shots
-        self.diff_method = diff_method
-        self.stats = ExecutionStats()
+        super().__init__(backend.name, circuit, observables, shots=shots, diff_method=diff_method)
         self.device_name = backend.device_name
-        self._generator: torch.Generator | None = None
         try:
             self.device = pl.device(backend.device_name, wires=circuit.n_qubits)
         except Exception as exc:  # PennyLane raises its own DeviceError and others
             raise BackendError(
                 f"PennyLane device {backend.device_name!r} could not be created: {exc}"
             ) from exc
-        self._observables = list(observables)
         pl_obs = [observable_to_pennylane(o) for o in observables]
-        self.n_obs = len(pl_obs)
         qfunc = circuit.to_pennylane()
-        slots = slot_circuit(circuit)
+        slots = circuit.angles_as_inputs()
         slot_qfunc = slots.to_pennylane()
-        sched = build_schedule(circuit)
-        self.program = AngleProgram(circuit, sched.slot_exprs)
-        self.rows = SlotRows(self.program)
-        self.rules = shift_rules(self.program, sched.slot_gate)
-
         self.backprop = (
             diff_method in ("backprop", "auto")
             and shots is None
@@ -138,8 +126,12 @@ class PennyLaneExecutable:
         )
         kw = {"shots": shots} if shots is not None else {}
 
-        @pl.qnode(self.device, interface="torch",
-                  diff_method="backprop" if self.backprop else None, **kw)  # fmt: skip
+        @pl.qnode(
+            self.device,
+            interface="torch",
+            diff_method="backprop" if self.backprop else None,
+            **kw,
+        )
         def direct(x, **weights):
             qfunc(x=x, **weights)
             return [pl.expval(o) for o in pl_obs]
@@ -158,18 +150,22 @@ class PennyLaneExecutable:
             return pl.probs(wires=wires)
 
         self._direct, self._slot_node, self._probs = direct, slot_node, probs_node
-        self._row_bytes = max(SHIFT_ROW_BYTES, _state_bytes(self.device_name, circuit.n_qubits))
+        self.row_bytes = max(SHIFT_ROW_BYTES, _state_bytes(self.device_name, circuit.n_qubits))
         if shots is not None:
             self._prepare_shots(pl, run_slots)
 
     def _prepare_shots(self, pl, run_slots) -> None:
         """One tape function per measurement group; probe whether the device takes a seed."""
-        self._grouping = measurement_groups(self._observables)
+        assert self.grouping is not None  # only called with shots
         try:
             pl.device(self.device_name, wires=self.circuit.n_qubits, seed=0)
             self._seeded = True
         except Exception:  # noqa: BLE001 - a device without seed=: sample exact probabilities
             self._seeded = False
+        rotation_ops = {
+            "h": lambda w: pl.Hadamard(wires=w),
+            "sdg": lambda w: pl.adjoint(pl.S)(wires=w),
+        }
 
         def measure(group: MeasurementGroup):
             def fn(s):
@@ -178,88 +174,69 @@ class PennyLaneExecutable:
                 if group.v_dag is not None:
                     pl.QubitUnitary(group.v_dag, wires=wires)  # first wire most significant
                 else:
-                    for w, p in group.basis:
-                        if p == "Y":
-                            pl.adjoint(pl.S)(wires=w)
-                        if p in "XY":
-                            pl.Hadamard(wires=w)
+                    for gate, w in group.rotation:
+                        rotation_ops[gate](w)
                 return pl.sample(wires=wires) if self._seeded else pl.probs(wires=wires)
 
             return fn
 
-        self._group_fns = [measure(g) for g in self._grouping.groups]
+        self._group_fns = [measure(g) for g in self.grouping.groups]
 
-    def _sampled(self, s: torch.Tensor, rows: int, generator) -> torch.Tensor:
-        """``(R, n_obs)`` float64 shot estimates: every group's tape in one execution."""
+    def check_memory(self, rows: int) -> None:
+        check_memory(self.device_name, self.circuit.n_qubits, rows)
+
+    def run_rows(self, rows: np.ndarray) -> torch.Tensor:
+        """``(R, A)`` slot angles -> ``(R, n_obs)``: one broadcast execution of every row."""
+        s = torch.from_numpy(rows)
+        return _stack(self._slot_node(s if s.shape[1] else None), rows.shape[0])
+
+    def sample_rows(self, rows: np.ndarray, generator: torch.Generator | None) -> list:
+        """Every group's tape in one ``qml.execute``: sampled by a device created with a seed
+        drawn from ``generator``, else qml samples the exact probabilities with it."""
         pl = _pennylane()
         shots = self.shots
-        assert shots is not None  # only called with shots
+        assert shots is not None and self.grouping is not None  # only called with shots
+        s = torch.from_numpy(rows)
         arg = s if s.shape[1] else None
-        n = self.circuit.n_qubits
         if self._seeded:
-            device = pl.device(self.device_name, wires=n, seed=draw_seed(generator))
+            device = pl.device(
+                self.device_name, wires=self.circuit.n_qubits, seed=draw_seed(generator)
+            )
             tapes = [pl.tape.make_qscript(fn, shots=shots)(arg) for fn in self._group_fns]
         else:
             device = self.device
             tapes = [pl.tape.make_qscript(fn)(arg) for fn in self._group_fns]
         results = pl.execute(tapes, device, diff_method=None) if tapes else []
         bits = []
-        for group, r in zip(self._grouping.groups, results, strict=True):
+        for group, r in zip(self.grouping.groups, results, strict=True):
             k = len(group.wires)
             r = torch.as_tensor(r)
             if self._seeded:
-                b = r.reshape(-1, shots, k)
+                bits.append(r.reshape(-1, shots, k))
             else:
-                b = sample_bits(r.reshape(-1, 2**k), shots, k, generator=generator)
-            bits.append(b.expand(rows, -1, -1))
-        return estimates_from_bits(self._grouping, bits, rows=rows)
+                bits.append(sample_bits(r.reshape(-1, 2**k), shots, k, generator=generator))
+        return bits
 
     def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
         """The gradient method in use: PennyLane's backprop where the device has it (and
         ``auto`` or ``backprop`` was asked), else qml's parameter-shift for ``auto``."""
         if self.backprop:
             return "backprop"
-        return "parameter-shift" if self.diff_method == "auto" else self.diff_method
-
-    def _stack(self, out, rows: int) -> torch.Tensor:
-        cols = [torch.as_tensor(o, dtype=torch.float64).reshape(-1) for o in out]
-        cols = [c.expand(rows) if c.numel() == 1 else c for c in cols]
-        return torch.stack(cols, dim=1)
-
-    def _evaluate(self, shared: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
-        rows = sample.shape[0]
-        check_memory(self.device_name, self.circuit.n_qubits, rows)
-        s = self.rows.rows(shared.double(), sample.double())
-        start = time.perf_counter()
-        if self.shots is not None:
-            out = self._sampled(s, rows, self._generator)
-            circuits = rows * len(self._grouping)
-            self.stats.record(circuits=circuits, shots=self.shots,
-                              seconds=time.perf_counter() - start)  # fmt: skip
-            return out.to(sample.dtype)
-        out = self._slot_node(s if s.shape[1] else None)
-        self.stats.record(circuits=rows, shots=self.shots, seconds=time.perf_counter() - start)
-        return self._stack(out, rows).to(sample.dtype)
+        return super().resolve(batch, dtype, device)
 
     def expvals(self, inputs, weights, *, batch, dtype, device, generator=None) -> torch.Tensor:
+        """``(B, n_obs)``: PennyLane's own backprop where it applies, else over the rows."""
+        if not self.backprop:
+            run = {"batch": batch, "dtype": dtype, "device": device, "generator": generator}
+            return super().expvals(inputs, weights, **run)
         real = torch.float64 if dtype == torch.complex128 else torch.float32
-        grad = needs_grad(inputs, weights)
-        method = self.diff_method
-        self._generator = generator
-        if self.backprop:
-            check_memory(self.device_name, self.circuit.n_qubits, batch)
-            x = inputs.double() if inputs is not None else None
-            start = time.perf_counter()
-            out = self._direct(x, **{k: v.double() for k, v in weights.items()})
-            self.stats.record(circuits=batch, shots=None, seconds=time.perf_counter() - start)
-            return self._stack(out, batch).to(real)
-        shared, sample = self.program.evaluate(inputs, weights, batch=batch, real=torch.float64,
-                                               device=torch.device("cpu"))  # fmt: skip
-        rules = mask_rules(self.rules, self.program.wanted(inputs, weights))
-        out = differentiable_rows(self._evaluate, shared, sample, rules=rules,
-                                  diff_method=method, grad=grad, generator=generator,
-                                  spsa_eps=SPSA_EPS, row_bytes=self._row_bytes)  # fmt: skip
-        return out.to(real)
+        check_memory(self.device_name, self.circuit.n_qubits, batch)
+        x = inputs.double() if inputs is not None else None
+        start = time.perf_counter()
+        out = self._direct(x, **{k: v.double() for k, v in weights.items()})
+        seconds = time.perf_counter() - start
+        self.stats = self.stats + ExecutionStats(calls=1, circuits=batch, seconds=seconds)
+        return _stack(out, batch).to(real)
 
     def probs(self, inputs, weights, *, wires=None, batch, dtype, device) -> torch.Tensor:
         wires = list(range(self.circuit.n_qubits)) if wires is None else list(wires)
@@ -270,8 +247,9 @@ class PennyLaneExecutable:
         p = torch.as_tensor(p, dtype=torch.float64)
         return p.reshape(batch, -1) if p.dim() == 2 else p.expand(batch, -1)
 
-    def sample(self, inputs, weights, *, shots, wires=None, batch, dtype, device,
-               generator=None) -> torch.Tensor:  # fmt: skip
+    def sample(
+        self, inputs, weights, *, shots, wires=None, batch, dtype, device, generator=None
+    ) -> torch.Tensor:
         p = self.probs(inputs, weights, wires=wires, batch=batch, dtype=dtype, device=device)
         n_bits = self.circuit.n_qubits if wires is None else len(wires)
         return sample_bits(p, shots, n_bits, generator=generator)
@@ -310,16 +288,24 @@ class PennyLaneBackend:
         if device in BACKPROP_DEVICES:
             methods.insert(1, "backprop")
         self.capabilities = Capabilities(
-            exact=True, shots=True, diff_methods=tuple(methods), devices=("cpu",),
+            exact=True,
+            shots=True,
+            diff_methods=tuple(methods),
+            devices=("cpu",),
             max_qubits=MAX_QUBITS,
-        )  # fmt: skip
+        )
 
-    def compile(self, circuit: Circuit, observables: Sequence[Observable], *,
-                shots: int | None, diff_method: str = "auto") -> PennyLaneExecutable:  # fmt: skip
+    def compile(
+        self,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str = "auto",
+    ) -> PennyLaneExecutable:
         if shots is not None and diff_method == "backprop":
             raise DiffMethodError(
                 f"diff_method='backprop' needs exact expectations, but shots={shots}; use "
                 "'parameter-shift' or 'spsa' with shots"
             )
-        return PennyLaneExecutable(self, circuit, observables, shots=shots,
-                                   diff_method=diff_method)  # fmt: skip
+        return PennyLaneExecutable(self, circuit, observables, shots=shots, diff_method=diff_method)

@@ -1,50 +1,28 @@
-"""Slot circuits: one free angle per gate parameter, for backends that take angle rows.
+"""Slot rows: one free angle per gate parameter, for backends that take angle rows.
 
 A backend that cannot differentiate the circuit itself (a PennyLane device without backprop,
-Qiskit Aer, IBM hardware) runs the *slot circuit*: the same gates, each parameter replaced by
-its own input ``s[k]`` in the order of :class:`~qml.sim.angles.AngleProgram`'s slots. The angle
-program (differentiable) produces the slot angles; the shift rules of
-:mod:`qml.sim.gradients` perturb them; the backend only ever evaluates rows of angles, all rows
-of a call in one execution.
+Qiskit Aer, IBM hardware) runs the *slot circuit* (:meth:`~qml.Circuit.angles_as_inputs`): the
+same gates, each parameter replaced by its own input ``s[k]`` in the order of
+:class:`~qml.sim.angles.AngleProgram`'s slots. The angle program (differentiable) produces the
+slot angles; the shift rules of :mod:`qml.sim.gradients` perturb them; the backend only ever
+evaluates rows of angles, all rows of a call in one execution
+(:class:`~qml.backends.rows.RowExecutable`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 
-from qml.circuit import Circuit, Operation, StatePrep
-from qml.expr import Input
 from qml.sim.angles import AngleProgram
+from qml.sim.schedule import ShiftRule
 
 __all__ = [
-    "slot_circuit",
     "SlotRows",
-    "SLOT_INPUT",
     "shift_rules",
     "needs_grad",
-    "differentiable_rows",
 ]
-
-SLOT_INPUT = "s"
-
-
-def slot_circuit(circuit: Circuit) -> Circuit:
-    """``circuit`` with parameter ``k`` (in slot order) replaced by the input ``s[k]``."""
-    count = sum(len(op.params) for op in circuit)
-    out = Circuit(circuit.n_qubits)
-    if count:
-        out.inputs(count, SLOT_INPUT)
-    k = 0
-    ops: list[Operation | StatePrep] = []
-    for op in circuit:
-        params = tuple(Input(SLOT_INPUT, k + i) for i in range(len(op.params)))
-        k += len(op.params)
-        if isinstance(op, StatePrep):
-            ops.append(StatePrep(op.wires, params, op.normalize, op.pad_with))
-        else:
-            ops.append(Operation(op.name, op.wires, params))
-    out._ops = ops
-    return out
 
 
 class SlotRows:
@@ -70,15 +48,15 @@ class SlotRows:
         return out
 
 
-def shift_rules(program: AngleProgram, slot_gates: list[str]) -> tuple[list, list]:
-    """Per slot its parameter-shift terms (``None`` where no rule applies, e.g. amplitudes),
-    split like the program's angles: ``(shared_rules, per_sample_rules)``."""
-    from qml.sim.gradients import SHIFT_RULES
-
-    shared: list = [None] * program.n_shared
-    sample: list = [None] * program.n_per_sample
+def shift_rules(
+    program: AngleProgram, slot_rules: Sequence[ShiftRule | None]
+) -> tuple[list[ShiftRule | None], list[ShiftRule | None]]:
+    """The schedule's per-slot parameter-shift rules (``None`` where none applies, e.g.
+    amplitudes) split like the program's angles: ``(shared_rules, per_sample_rules)``."""
+    shared: list[ShiftRule | None] = [None] * program.n_shared
+    sample: list[ShiftRule | None] = [None] * program.n_per_sample
     for k, ref in enumerate(program.refs):
-        (sample if ref.per_sample else shared)[ref.index] = SHIFT_RULES.get(slot_gates[k])
+        (sample if ref.per_sample else shared)[ref.index] = slot_rules[k]
     return shared, sample
 
 
@@ -88,16 +66,3 @@ def needs_grad(inputs, weights) -> bool:
         any(w.requires_grad for w in weights.values())
         or (inputs is not None and inputs.requires_grad)
     )
-
-
-def differentiable_rows(evaluate, shared, sample, *, rules, diff_method: str, grad: bool,
-                        generator, spsa_eps: float, row_bytes: int) -> torch.Tensor:  # fmt: skip
-    """``evaluate(shared, sample)`` with the gradient method of a backend that evaluates rows:
-    SPSA, else the shift rules (when a gradient is wanted), else a plain evaluation."""
-    from qml.sim.gradients import shift_expvals, spsa_expvals
-
-    if not grad or shared.numel() + sample.shape[1] == 0:
-        return evaluate(shared, sample)
-    if diff_method == "spsa":
-        return spsa_expvals(shared, sample, evaluate, eps=spsa_eps, generator=generator)
-    return shift_expvals(shared, sample, evaluate, rules, row_bytes=row_bytes)

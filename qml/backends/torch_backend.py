@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from qml.backends.base import Capabilities
+from qml.backends.base import MAX_QUBITS, SPSA_EPS, Capabilities
 from qml.backends.slots import needs_grad, shift_rules
 from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
@@ -21,31 +21,42 @@ from qml.observables import Observable
 from qml.sim.compiled import CompiledPlan
 from qml.sim.gradients import adjoint_expvals, mask_rules, shift_expvals, spsa_expvals
 from qml.sim.measure import probabilities, sample_bits
-from qml.sim.memory import ALWAYS_FITS_BYTES, available_bytes, check_budget, estimate
-from qml.sim.plan import Plan
+from qml.sim.memory import auto_diff_method, available_bytes, check_budget, estimate
+from qml.sim.sampling import sampled_expvals
 
 __all__ = ["TorchBackend", "TorchExecutable", "DIFF_METHODS"]
 
-MAX_QUBITS = 30  # 2**30 complex64 amplitudes = 8 GiB per sample
 DIFF_METHODS = ("auto", "backprop", "adjoint", "parameter-shift", "spsa")
-AUTO_BACKPROP_FRACTION = 0.25  # auto picks backprop while its peak is under this share of memory
-SPSA_EPS = 0.05  # perturbation size of SPSA, radians
 
 
 class TorchExecutable:
     """A compiled plan plus observables, shots and a gradient method."""
 
-    def __init__(self, circuit: Circuit, observables: Sequence[Observable], *, shots: int | None,
-                 diff_method: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str,
+    ) -> None:
         self.circuit = circuit
         self.plan = CompiledPlan(circuit, observables)
         self.observables = list(observables)
         self.shots = shots
         self.diff_method = diff_method
-        self.rules = shift_rules(self.plan.program, self.plan.schedule.slot_gate)
+        self.rules = shift_rules(self.plan.program, self.plan.schedule.slot_rule)
+        self.grouping = measurement_groups(self.observables) if shots is not None else None
         self.stats = ExecutionStats()
 
-    # -- method choice -----------------------------------------------------------------------
+    def _record(self, *, circuits: int, start: float) -> None:
+        self.stats = self.stats + ExecutionStats(
+            calls=1,
+            circuits=circuits,
+            shots=circuits * (self.shots or 0),
+            seconds=time.perf_counter() - start,
+        )
+
     def resolve(self, batch: int, dtype: torch.dtype, device: torch.device) -> str:
         """The concrete gradient method for this call (``auto`` decided by the cost model)."""
         if self.diff_method != "auto":
@@ -53,11 +64,9 @@ class TorchExecutable:
         if self.shots is not None:
             return "parameter-shift"
         backprop = estimate(self.plan, batch=batch, dtype=dtype, diff_method="backprop")
-        if backprop.step_peak_bytes <= ALWAYS_FITS_BYTES or (
-            backprop.step_peak_bytes <= AUTO_BACKPROP_FRACTION * available_bytes(device)
-        ):
-            return "backprop"
-        return "adjoint"
+        return auto_diff_method(
+            backprop_peak_bytes=backprop.step_peak_bytes, available_bytes=available_bytes(device)
+        )
 
     def _evaluate(self, dtype, generator):
         plan = self.plan
@@ -67,25 +76,28 @@ class TorchExecutable:
             t = plan.tables(shared, sample, dtype=dtype)
             rows = sample.shape[0]
             state = plan.run(t, rows, dtype=dtype, device=sample.device)
-            circuits = rows
-            if self.shots is None:
+            if self.grouping is None or self.shots is None:
                 out = plan.measure.expvals(state)
-            else:
-                # one measured circuit per qubit-wise commuting group (qml.measurement_groups)
-                grouping = measurement_groups(self.observables)
-                view = state.reshape((rows,) + (2,) * plan.n)
-                out = Plan.sampled_expvals(view, grouping, self.shots, generator=generator)
-                circuits = rows * len(grouping)
-            self.stats.record(
-                circuits=circuits, shots=self.shots, seconds=time.perf_counter() - start
-            )
+                self._record(circuits=rows, start=start)
+                return out
+            # one measured circuit per qubit-wise commuting group (qml.measurement_groups)
+            view = state.reshape((rows,) + (2,) * plan.n)
+            out = sampled_expvals(view, self.grouping, self.shots, generator=generator)
+            self._record(circuits=rows * len(self.grouping), start=start)
             return out
 
         return evaluate
 
-    # -- execution -----------------------------------------------------------------------------
-    def expvals(self, inputs, weights: Mapping[str, torch.Tensor], *, batch, dtype, device,
-                generator=None) -> torch.Tensor:  # fmt: skip
+    def expvals(
+        self,
+        inputs: torch.Tensor | None,
+        weights: Mapping[str, torch.Tensor],
+        *,
+        batch: int,
+        dtype: torch.dtype,
+        device: torch.device,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
         """``(B, n_obs)`` expectations, differentiable by the resolved method."""
         plan = self.plan
         real = torch.float64 if dtype == torch.complex128 else torch.float32
@@ -96,7 +108,7 @@ class TorchExecutable:
         if method == "adjoint" and grad:
             start = time.perf_counter()
             out = adjoint_expvals(plan, shared, sample, dtype=dtype)
-            self.stats.record(circuits=batch, shots=None, seconds=time.perf_counter() - start)
+            self._record(circuits=batch, start=start)
             return out
         evaluate = self._evaluate(dtype, generator)
         if method == "parameter-shift" and grad:
@@ -120,8 +132,10 @@ class TorchExecutable:
         """Final states ``(B, 2, ..., 2)`` (differentiable by autograd)."""
         plan = self.plan
         real = torch.float64 if dtype == torch.complex128 else torch.float32
-        check_budget(plan, batch=batch, dtype=dtype, device=device, diff_method="backprop",
-                     grad=needs_grad(inputs, weights))  # fmt: skip
+        grad = needs_grad(inputs, weights)
+        check_budget(
+            plan, batch=batch, dtype=dtype, device=device, diff_method="backprop", grad=grad
+        )
         shared, sample = plan.angles(inputs, weights, batch=batch, real=real, device=device)
         t = plan.tables(shared, sample, dtype=dtype)
         state = plan.run(t, batch, dtype=dtype, device=device)
@@ -131,8 +145,9 @@ class TorchExecutable:
         state = self.state(inputs, weights, batch=batch, dtype=dtype, device=device)
         return probabilities(state, wires)
 
-    def sample(self, inputs, weights, *, shots, wires=None, batch, dtype, device,
-               generator=None) -> torch.Tensor:  # fmt: skip
+    def sample(
+        self, inputs, weights, *, shots, wires=None, batch, dtype, device, generator=None
+    ) -> torch.Tensor:
         p = self.probs(inputs, weights, wires=wires, batch=batch, dtype=dtype, device=device)
         n_bits = self.plan.n if wires is None else len(wires)
         return sample_bits(p, shots, n_bits, generator=generator)
@@ -158,8 +173,14 @@ class TorchBackend:
             raise BackendError(f"the native backend takes no options, got {name!r}")
         self.name = name
 
-    def compile(self, circuit: Circuit, observables: Sequence[Observable], *,
-                shots: int | None, diff_method: str = "auto") -> TorchExecutable:  # fmt: skip
+    def compile(
+        self,
+        circuit: Circuit,
+        observables: Sequence[Observable],
+        *,
+        shots: int | None,
+        diff_method: str = "auto",
+    ) -> TorchExecutable:
         if circuit.n_qubits > MAX_QUBITS:
             raise BackendError(
                 f"circuit has {circuit.n_qubits} qubits; the native backend handles at most "

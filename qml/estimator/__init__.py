@@ -10,9 +10,9 @@
 """
 
 from qml.errors import EstimateError
-from qml.estimator.carbon import GRID_G_CO2_PER_KWH, WORLD_G_CO2_PER_KWH, grid_intensity
+from qml.estimator.calibration import CalibrationWarning
 from qml.estimator.classical import ClassicalCost, classical_cost, matched_mlp
-from qml.estimator.energy import energy_kwh
+from qml.estimator.estimate import EstimateOptions, estimate
 from qml.estimator.fault_tolerant import (
     QUBIT_PRESETS,
     FaultTolerantEstimate,
@@ -20,18 +20,29 @@ from qml.estimator.fault_tolerant import (
     QubitParams,
     estimate_fault_tolerant,
 )
+from qml.estimator.fault_tolerant_target import FaultTolerantTarget
+from qml.estimator.footprint import (
+    GRID_G_CO2_PER_KWH,
+    WORLD_G_CO2_PER_KWH,
+    co2_kg,
+    energy_kwh,
+    grid_intensity,
+    money_usd,
+)
+from qml.estimator.logical_counts import logical_counts
 from qml.estimator.power import EnergyMeter, PowerReading, device_power
-from qml.estimator.report import Estimate, estimate, logical_counts
+from qml.estimator.profiles import HardwareProfile
+from qml.estimator.report import Estimate
 from qml.estimator.shots import estimate_shots
-from qml.estimator.simulation import (
-    CalibrationWarning,
+from qml.estimator.simulation import SimulationCost
+from qml.estimator.simulation_calibration import (
     SimulationCalibration,
-    SimulationCost,
-    calibrate,
+    cached_calibration,
+    measure_calibration,
 )
 from qml.estimator.targets import (
     CircuitResources,
-    HardwareProfile,
+    QuantumTarget,
     Target,
     get_target,
     known_targets,
@@ -41,11 +52,13 @@ from qml.estimator.workload import Workload
 __all__ = [
     "Workload",
     "estimate",
+    "EstimateOptions",
     "Estimate",
     "logical_counts",
     "SimulationCost",
     "SimulationCalibration",
-    "calibrate",
+    "measure_calibration",
+    "cached_calibration",
     "CalibrationWarning",
     "ClassicalCost",
     "classical_cost",
@@ -55,18 +68,22 @@ __all__ = [
     "device_power",
     "HardwareProfile",
     "Target",
+    "FaultTolerantTarget",
+    "QuantumTarget",
     "CircuitResources",
     "get_target",
     "known_targets",
     "GRID_G_CO2_PER_KWH",
     "WORLD_G_CO2_PER_KWH",
     "grid_intensity",
+    "co2_kg",
+    "energy_kwh",
+    "money_usd",
     "QUBIT_PRESETS",
     "FaultTolerantEstimate",
     "LogicalCounts",
     "QubitParams",
     "estimate_fault_tolerant",
     "estimate_shots",
-    "energy_kwh",
     "EstimateError",
 ]

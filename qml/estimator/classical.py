@@ -4,13 +4,13 @@ A quantum layer with ``in_features`` inputs, ``out_features`` outputs and ``para
 is matched by a one-hidden-layer MLP ``Linear(in, h) - Tanh - Linear(h, out)`` whose parameter
 count ``(in + 1) * h + (h + 1) * out`` is closest to ``parameters``. Its training cost uses the
 6-FLOPs-per-parameter-per-sample rule and a time model ``steps * overhead + flops / rate`` fitted
-on real training steps on the device (:func:`calibrate_classical`).
+on real training steps on the device (:func:`measure_classical_calibration`, cached by
+:func:`cached_classical_calibration`).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import statistics
 import time
 import warnings
@@ -19,14 +19,23 @@ from typing import Any
 
 import torch
 
+from qml._checks import integer, real
 from qml.errors import EstimateError
-from qml.estimator.energy import energy_kwh
+from qml.estimator.calibration import (
+    CLASSICAL_CACHE,
+    CalibrationWarning,
+    cache_path,
+    load_or_measure,
+)
+from qml.estimator.footprint import energy_kwh
+from qml.estimator.host import host_key
 from qml.estimator.power import PowerReading, _parse_device, device_power, resolve_device
 
 __all__ = [
     "matched_mlp",
     "ClassicalCalibration",
-    "calibrate_classical",
+    "measure_classical_calibration",
+    "cached_classical_calibration",
     "ClassicalCost",
     "classical_cost",
     "TRAIN_FLOPS_PER_PARAM_PER_SAMPLE",
@@ -52,9 +61,9 @@ CLASSICAL_BUSY_SPREAD = 0.5
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise EstimateError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return integer(
+        value, name=name, error=EstimateError, minimum=minimum, expected=f"an integer >= {minimum}"
+    )
 
 
 def _mlp_parameters(in_features: int, hidden: int, out_features: int) -> int:
@@ -130,18 +139,19 @@ class ClassicalCalibration:
 
     def __post_init__(self) -> None:
         _parse_device(self.device)
-        if self.spread is not None and (
-            isinstance(self.spread, bool)
-            or not isinstance(self.spread, numbers.Real)
-            or not 0 <= self.spread < math.inf
-        ):
-            raise EstimateError(f"spread must be a finite number >= 0 or None, got {self.spread!r}")
+        if self.spread is not None:
+            real(
+                self.spread,
+                name="spread",
+                error=EstimateError,
+                minimum=0,
+                expected="a finite number >= 0 or None",
+            )
         object.__setattr__(self, "shape_spreads", tuple(self.shape_spreads))
-        for name, value, low in (("flops_per_s", self.flops_per_s, 0.0),
-                                 ("step_overhead_s", self.step_overhead_s, 0.0)):  # fmt: skip
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise EstimateError(f"{name} must be a finite number, got {value!r}")
-            if not low <= value < math.inf or (name == "flops_per_s" and value == 0):
+        for name in ("flops_per_s", "step_overhead_s"):
+            value = getattr(self, name)
+            real(value, name=name, error=EstimateError, expected="a finite number")
+            if value < 0 or (name == "flops_per_s" and value == 0):
                 raise EstimateError(f"{name} must be finite and in range, got {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,8 +169,9 @@ class ClassicalCalibration:
         return cls(**d)
 
 
-def _train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
-                y: torch.Tensor) -> None:  # fmt: skip
+def _train_step(
+    model: torch.nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor
+) -> None:
     opt.zero_grad(set_to_none=True)
     torch.nn.functional.mse_loss(model(x), y).backward()
     opt.step()
@@ -219,7 +230,9 @@ def _fit(flops: list[float], times: list[float]) -> tuple[float, float]:
     return 0.0, t2 / s22  # the boundary a = 0 (b = 0 would mean an infinite rate)
 
 
-def calibrate_classical(device: str = "cpu", *, seconds: float = 1.0) -> ClassicalCalibration:
+def measure_classical_calibration(
+    device: str = "cpu", *, seconds: float = 1.0
+) -> ClassicalCalibration:
     """Fit the training-step time model on ``device`` from real Adam steps of three MLPs.
 
     After a few warm-up steps, blocks of timed steps (forward, MSE loss, backward, Adam) of
@@ -243,26 +256,36 @@ def calibrate_classical(device: str = "cpu", *, seconds: float = 1.0) -> Classic
             min``, recorded as ``spread``) is above :data:`CLASSICAL_BUSY_SPREAD`.
 
     Example:
-        >>> cal = calibrate_classical("cpu", seconds=0.2)
+        >>> cal = measure_classical_calibration("cpu", seconds=0.2)
         >>> cal.device, cal.flops_per_s > 0, cal.step_overhead_s >= 0
         ('cpu', True, True)
     """
-    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not 0 < seconds <= 60:
-        raise EstimateError(f"seconds must be a number in (0, 60], got {seconds!r}")
+    real(
+        seconds,
+        name="seconds",
+        error=EstimateError,
+        minimum=0,
+        exclusive_minimum=True,
+        maximum=60,
+        expected="a number in (0, 60]",
+    )
     dev = resolve_device(device)
     shapes = _SHAPES[dev.type]
-    flops = [float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * _mlp_parameters(i, h, o) * b)
-             for i, h, o, b in shapes]  # fmt: skip
+    flops = [
+        float(TRAIN_FLOPS_PER_PARAM_PER_SAMPLE * _mlp_parameters(i, h, o) * b)
+        for i, h, o, b in shapes
+    ]
     with torch.random.fork_rng(devices=[dev.index] if dev.type == "cuda" else []):
         times, spreads = _median_step_times(dev, shapes, seconds)
     overhead, s_per_flop = _fit(flops, times)
     cal = ClassicalCalibration(
-        device=str(dev), flops_per_s=1.0 / s_per_flop, step_overhead_s=overhead,
-        spread=statistics.median(spreads), shape_spreads=tuple(spreads),
-    )  # fmt: skip
+        device=str(dev),
+        flops_per_s=1.0 / s_per_flop,
+        step_overhead_s=overhead,
+        spread=statistics.median(spreads),
+        shape_spreads=tuple(spreads),
+    )
     if cal.busy:
-        from qml.estimator.simulation import CalibrationWarning
-
         warnings.warn(
             f"the MLP timing calibration on {dev} was measured on a busy machine: step times "
             f"spread {cal.spread:.0%} above their fastest (per shape: "
@@ -284,7 +307,7 @@ class ClassicalCost:
     flops: float  # 6 * parameters * samples * epochs
     steps: int  # epochs * ceil(samples / batch)
     seconds: float  # steps * step_overhead_s + flops / flops_per_s
-    energy_kwh: float  # power.watts * seconds / 3.6e6
+    energy_kwh: float  # power.watts x seconds (qml.estimator.footprint)
     device: str
     power: PowerReading
 
@@ -315,7 +338,8 @@ def classical_cost(
     ``flops = 6 * P * samples * epochs`` (Kaplan et al. 2020, arXiv:2001.08361, Sec. 2.1;
     ``2 * P`` per sample for inference, the forward alone),
     ``steps = epochs * ceil(samples / batch)``, ``seconds = steps * step_overhead_s + flops /
-    flops_per_s`` and ``energy_kwh = watts * seconds / 3.6e6`` with ``device_power``'s watts.
+    flops_per_s`` and ``energy_kwh = watts * seconds`` (:func:`~qml.estimator.footprint.energy_kwh`)
+    with ``device_power``'s watts.
 
     Args:
         in_features: the quantum layer's input width, >= 0.
@@ -325,7 +349,8 @@ def classical_cost(
         epochs: passes over the data, >= 1.
         batch: samples per optimizer step, >= 1.
         device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
-        calibration: the device's time model; None runs :func:`calibrate_classical` (~1 s).
+        calibration: the device's time model; None runs
+            :func:`measure_classical_calibration` (~1 s).
         watts: power override passed to :func:`~qml.estimator.power.device_power`.
         training: False for inference (forward passes only; the step overhead is the fitted
             training step's, an upper bound).
@@ -351,7 +376,7 @@ def classical_cost(
     n_epochs = _check_int("epochs", epochs, 1)
     n_batch = _check_int("batch", batch, 1)
     if calibration is None:
-        calibration = calibrate_classical(device)
+        calibration = measure_classical_calibration(device)
     elif not isinstance(calibration, ClassicalCalibration):
         raise EstimateError(
             f"calibration must be a ClassicalCalibration, got {type(calibration).__name__}"
@@ -375,4 +400,42 @@ def classical_cost(
         energy_kwh=energy_kwh(power_watts=power.watts, seconds=seconds),
         device=calibration.device,
         power=power,
+    )
+
+
+def cached_classical_calibration(
+    device: str = "cpu", *, recalibrate: bool = False
+) -> ClassicalCalibration:
+    """The cached MLP timing calibration of ``device`` on this machine, measured now (and cached)
+    if there is none, if it was measured elsewhere or before spreads were recorded, or with
+    ``recalibrate`` (see :func:`~qml.estimator.calibration.load_or_measure`).
+
+    Warns:
+        CalibrationWarning: the calibration (cached or new) was measured on a busy machine.
+    """
+    path = cache_path(device, kind=CLASSICAL_CACHE)
+    key = host_key(device)
+
+    def decode(saved: dict[str, Any]) -> ClassicalCalibration | None:
+        if saved.get("host") != key:
+            return None
+        cached = ClassicalCalibration.from_dict(saved["calibration"])
+        return cached if cached.spread is not None else None
+
+    def busy_message(cached: ClassicalCalibration) -> str:
+        return (
+            f"the cached MLP timing calibration at {path} was measured on a busy machine "
+            f"(spread {cached.spread:.0%}); classical times may be off: recalibrate on a quiet "
+            "machine with `qml estimate --calibrate`"
+        )
+
+    return load_or_measure(
+        path=path,
+        what=f"the classical MLP ({device})",
+        seconds=1,
+        decode=decode,
+        measure=lambda: measure_classical_calibration(device),
+        encode=lambda cal: {"host": key, "calibration": cal.to_dict()},
+        busy_message=busy_message,
+        recalibrate=recalibrate,
     )

@@ -32,13 +32,22 @@ import json
 import tomllib
 from pathlib import Path
 
+from qml._checks import is_integer, is_real
 from qml.errors import EstimateError
 from qml.estimator.workload import DIFF_METHODS, Workload
 
 __all__ = ["add_parser", "run", "family_from_config"]
 
-WORKLOAD_FIELDS = ("samples", "epochs", "batch", "shots", "precision", "diff_method",
-                   "observable_groups", "differentiate_inputs")  # fmt: skip
+WORKLOAD_FIELDS = (
+    "samples",
+    "epochs",
+    "batch",
+    "shots",
+    "precision",
+    "diff_method",
+    "observable_groups",
+    "differentiate_inputs",
+)
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -53,16 +62,20 @@ def add_parser(sub) -> argparse.ArgumentParser:
         nargs="?",
         help="a .pt/.pth model file (docs/model-files.md) or a .toml experiment config",
     )
-    p.add_argument("--target", help="ibm_<name>, superconducting, trapped_ion, neutral_atom, "
-                   "or a fault-tolerant preset (qubit_gate_ns_e3, ...)")  # fmt: skip
+    p.add_argument(
+        "--target",
+        help="ibm_<name>, superconducting, trapped_ion, neutral_atom, "
+        "or a fault-tolerant preset (qubit_gate_ns_e3, ...)",
+    )
     p.add_argument("--list-targets", action="store_true", help="print the known targets")
     p.add_argument("--samples", type=int, help="training samples per epoch")
     p.add_argument("--epochs", type=int, help="training epochs (default 1)")
     p.add_argument("--batch", type=int, help="samples per optimiser step")
     p.add_argument("--shots", type=int, help="shots per circuit execution")
     p.add_argument("--precision", type=float, help="target standard error instead of --shots")
-    p.add_argument("--diff-method", choices=DIFF_METHODS,
-                   help="gradient method; none: inference only")  # fmt: skip
+    p.add_argument(
+        "--diff-method", choices=DIFF_METHODS, help="gradient method; none: inference only"
+    )
     p.add_argument(
         "--differentiate-inputs",
         action=argparse.BooleanOptionalAction,
@@ -87,12 +100,24 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 CONFIG_KEYS = {
     "model": {"qubits": int, "encoding": str, "ansatz": str, "layers": int},
-    "workload": {"samples": int, "epochs": int, "batch": int, "shots": int,
-                 "precision": float, "diff_method": str, "observable_groups": int,
-                 "differentiate_inputs": bool},
-    "estimate": {"target": str, "country": str, "device": str, "grams_per_kwh": float,
-                 "watts": float},
-}  # fmt: skip
+    "workload": {
+        "samples": int,
+        "epochs": int,
+        "batch": int,
+        "shots": int,
+        "precision": float,
+        "diff_method": str,
+        "observable_groups": int,
+        "differentiate_inputs": bool,
+    },
+    "estimate": {
+        "target": str,
+        "country": str,
+        "device": str,
+        "grams_per_kwh": float,
+        "watts": float,
+    },
+}
 
 
 def _config(path: Path) -> dict:
@@ -114,9 +139,12 @@ def _config(path: Path) -> dict:
                     f"{path}: unknown key {key!r} in [{table}]; known: {sorted(keys)}"
                 )
             kind = keys[key]
-            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-            if kind is float:
-                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if kind is int:
+                ok = is_integer(value)
+            elif kind is float:
+                ok = is_real(value)
+            else:
+                ok = isinstance(value, kind)
             if not ok:
                 raise EstimateError(
                     f"{path}: [{table}] {key} must be {kind.__name__}, got {value!r}"
@@ -124,11 +152,28 @@ def _config(path: Path) -> dict:
     return cfg
 
 
+TEMPLATE_GROUP = "qml.templates"
+
+
+def _templates(name: str):
+    """The template module registered as ``name`` in the ``qml.templates`` entry points (the
+    ``circuits`` package registers ``encodings`` and ``ansatze``); qml does not import it."""
+    from importlib.metadata import entry_points
+
+    found = [ep for ep in entry_points(group=TEMPLATE_GROUP) if ep.name == name]
+    if not found:
+        raise EstimateError(
+            f"no circuit templates {name!r} are installed (entry point group {TEMPLATE_GROUP!r});"
+            " reinstall qml-hybrid, which ships the circuits package"
+        )
+    return found[0].load()
+
+
 def family_from_config(model: dict):
     """``n -> Circuit`` from a config's ``[model]`` table (encoding + ansatz by name)."""
     import inspect
 
-    from circuits import ansatze, encodings
+    encodings, ansatze = _templates("encodings"), _templates("ansatze")
 
     def width_only(fn) -> bool:  # callable as fn(n)
         params = list(inspect.signature(fn).parameters.values())[1:]
@@ -136,10 +181,11 @@ def family_from_config(model: dict):
 
     known_enc = [n for n in encodings.__all__ if width_only(getattr(encodings, n))]
     known_ans = [
-        n for n in ansatze.__all__
+        n
+        for n in ansatze.__all__
         if callable(getattr(ansatze, n))
         and "layers" in inspect.signature(getattr(ansatze, n)).parameters
-    ]  # fmt: skip
+    ]
     enc_name = model.get("encoding", "angle")
     ans_name = model.get("ansatz", "strongly_entangling")
     if enc_name not in known_enc:
@@ -158,7 +204,7 @@ def _saved_layer(path: Path):
         ModelFileError: the file is not a loadable qml model (see :func:`qml.load`).
         EstimateError: the model holds no QuantumLayer, or more than one.
     """
-    from qml.estimator.report import find_quantum_layer
+    from qml.estimator.model import find_quantum_layer
     from qml.nn.serialization import load
 
     return find_quantum_layer(load(path))
@@ -167,7 +213,7 @@ def _saved_layer(path: Path):
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from qml.estimator.report import estimate
+    from qml.estimator.estimate import estimate
     from qml.estimator.targets import known_targets
 
     console = Console()
@@ -180,14 +226,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name}  (fault-tolerant)")
         return 0
     if args.calibrate:
-        from qml.estimator.report import cached_classical_calibration
-        from qml.estimator.simulation import cache_path, calibrate
+        from qml.estimator.calibration import cache_path
+        from qml.estimator.classical import cached_classical_calibration
+        from qml.estimator.simulation_calibration import measure_calibration
 
         device = args.device or "cpu"
-        cal = calibrate(device)
+        cal = measure_calibration(device)
         ccal = cached_classical_calibration(device, recalibrate=True)
-        print(json.dumps({"simulation": cal.to_dict(), "classical": ccal.to_dict(),
-                          "cached": str(cache_path(device))}, indent=2))  # fmt: skip
+        report = {
+            "simulation": cal.to_dict(),
+            "classical": ccal.to_dict(),
+            "cached": str(cache_path(device)),
+        }
+        print(json.dumps(report, indent=2))
         if args.model is None:
             return 0
     if args.model is None:
@@ -229,24 +280,31 @@ def run(args: argparse.Namespace) -> int:
     workload = Workload(**wl)
     opts = cfg.get("estimate", {})
     target = args.target or opts.get("target", "ibm_fez")
-    kwargs = {
-        "country": args.country or opts.get("country"),
-        "device": args.device or opts.get("device", "cpu"),
-        "grams_per_kwh": args.grams_per_kwh if args.grams_per_kwh is not None
-        else opts.get("grams_per_kwh"),
-        "watts": args.watts if args.watts is not None else opts.get("watts"),
-    }  # fmt: skip
+    country = args.country or opts.get("country")
+    device = args.device or opts.get("device", "cpu")
+    grams = args.grams_per_kwh if args.grams_per_kwh is not None else opts.get("grams_per_kwh")
+    watts = args.watts if args.watts is not None else opts.get("watts")
     if args.plot:
+        from qml.estimator.estimate import EstimateOptions
         from qml.estimator.scaling import plot_scaling, scaling
 
         if family is None:
             raise EstimateError("--plot needs a config (.toml) to build circuits of other widths")
         widths = args.qubits or [4, 8, 12, 16, 20, 24, 28, 32]
-        points = scaling(family, widths, target=target, workload=workload, **kwargs)
+        options = EstimateOptions(country=country, device=device, grams_per_kwh=grams, watts=watts)
+        points = scaling(family, widths, target=target, workload=workload, options=options)
         out = plot_scaling(points, args.plot, title=f"{path.name} on {target}")
         console.print(f"wrote {out}")
         return 0
-    est = estimate(model, target=target, workload=workload, **kwargs)
+    est = estimate(
+        model,
+        target=target,
+        workload=workload,
+        country=country,
+        device=device,
+        grams_per_kwh=grams,
+        watts=watts,
+    )
     if args.json:
         print(est.to_json())
     else:

@@ -11,9 +11,9 @@ are not modelled here (their qubits come on top of ``physical_qubits_for_algorit
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
+from qml._checks import integer, is_real, real
 from qml.errors import EstimateError
 
 __all__ = [
@@ -23,6 +23,29 @@ __all__ = [
     "FaultTolerantEstimate",
     "estimate_fault_tolerant",
 ]
+
+
+_COUNTS = (
+    "num_qubits",
+    "t_count",
+    "rotation_count",
+    "rotation_depth",
+    "ccz_count",
+    "ccix_count",
+    "measurement_count",
+)
+_TIMES_NS = (
+    "one_qubit_measurement_time_ns",
+    "one_qubit_gate_time_ns",
+    "two_qubit_gate_time_ns",
+    "t_gate_time_ns",
+)
+_ERROR_RATES = (
+    "one_qubit_measurement_error_rate",
+    "one_qubit_gate_error_rate",
+    "two_qubit_gate_error_rate",
+    "t_gate_error_rate",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,12 +61,9 @@ class LogicalCounts:
     measurement_count: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("num_qubits", "t_count", "rotation_count", "rotation_depth", "ccz_count",
-                     "ccix_count", "measurement_count"):  # fmt: skip
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                raise EstimateError(f"{name} must be a non-negative integer, got {value!r}")
-            object.__setattr__(self, name, int(value))  # numpy integers become Python ints
+        for name in _COUNTS:
+            value = integer(getattr(self, name), name=name, error=EstimateError, minimum=0)
+            object.__setattr__(self, name, value)  # numpy integers become Python ints
         if self.num_qubits < 1:
             raise EstimateError(f"num_qubits must be at least 1, got {self.num_qubits}")
         if self.rotation_count and not self.rotation_depth:
@@ -75,19 +95,27 @@ class QubitParams:
             raise EstimateError(
                 f"instruction_set must be 'gate' or 'majorana', got {self.instruction_set!r}"
             )
-        for name in ("one_qubit_measurement_time_ns", "one_qubit_gate_time_ns",
-                     "two_qubit_gate_time_ns", "t_gate_time_ns", "one_qubit_measurement_error_rate",
-                     "one_qubit_gate_error_rate", "two_qubit_gate_error_rate",
-                     "t_gate_error_rate"):  # fmt: skip
-            value = getattr(self, name)
-            ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
-            ok = ok and math.isfinite(value)
-            if name.endswith("_ns"):
-                if not ok or value <= 0:
-                    raise EstimateError(f"{name} must be a finite number > 0, got {value!r}")
-            elif not ok or not 0 <= value < 1:
+        for name in _TIMES_NS:
+            value = real(
+                getattr(self, name),
+                name=name,
+                error=EstimateError,
+                minimum=0,
+                exclusive_minimum=True,
+                expected="a finite number > 0",
+            )
+            object.__setattr__(self, name, value)
+        for name in _ERROR_RATES:
+            value = real(
+                getattr(self, name),
+                name=name,
+                error=EstimateError,
+                minimum=0,
+                expected="a finite number in [0, 1)",
+            )
+            if value >= 1:
                 raise EstimateError(f"{name} must be a finite number in [0, 1), got {value!r}")
-            object.__setattr__(self, name, float(value))
+            object.__setattr__(self, name, value)
 
     @property
     def clifford_error_rate(self) -> float:
@@ -100,20 +128,32 @@ class QubitParams:
 
 def _gate(name, time_ns, error, t_error=1e-6):
     return QubitParams(
-        name=name, instruction_set="gate", one_qubit_measurement_time_ns=2 * time_ns,
-        one_qubit_gate_time_ns=time_ns, two_qubit_gate_time_ns=time_ns, t_gate_time_ns=time_ns,
-        one_qubit_measurement_error_rate=error, one_qubit_gate_error_rate=error,
-        two_qubit_gate_error_rate=error, t_gate_error_rate=t_error,
-    )  # fmt: skip
+        name=name,
+        instruction_set="gate",
+        one_qubit_measurement_time_ns=2 * time_ns,
+        one_qubit_gate_time_ns=time_ns,
+        two_qubit_gate_time_ns=time_ns,
+        t_gate_time_ns=time_ns,
+        one_qubit_measurement_error_rate=error,
+        one_qubit_gate_error_rate=error,
+        two_qubit_gate_error_rate=error,
+        t_gate_error_rate=t_error,
+    )
 
 
 def _majorana(name, error, t_error):
     return QubitParams(
-        name=name, instruction_set="majorana", one_qubit_measurement_time_ns=100,
-        one_qubit_gate_time_ns=100, two_qubit_gate_time_ns=100, t_gate_time_ns=100,
-        one_qubit_measurement_error_rate=error, one_qubit_gate_error_rate=error,
-        two_qubit_gate_error_rate=error, t_gate_error_rate=t_error,
-    )  # fmt: skip
+        name=name,
+        instruction_set="majorana",
+        one_qubit_measurement_time_ns=100,
+        one_qubit_gate_time_ns=100,
+        two_qubit_gate_time_ns=100,
+        t_gate_time_ns=100,
+        one_qubit_measurement_error_rate=error,
+        one_qubit_gate_error_rate=error,
+        two_qubit_gate_error_rate=error,
+        t_gate_error_rate=t_error,
+    )
 
 
 # Azure QRE's predefined qubit parameters (learn.microsoft.com, "Target parameters of the
@@ -161,9 +201,11 @@ class FaultTolerantEstimate:
 
 
 def estimate_fault_tolerant(
-    counts: LogicalCounts, *, qubit: str | QubitParams = "qubit_gate_ns_e3",
+    counts: LogicalCounts,
+    *,
+    qubit: str | QubitParams = "qubit_gate_ns_e3",
     error_budget: float = 1e-3,
-) -> FaultTolerantEstimate:  # fmt: skip
+) -> FaultTolerantEstimate:
     """Physical resources to run ``counts`` fault-tolerantly (T factories aside).
 
     Args:
@@ -199,11 +241,7 @@ def estimate_fault_tolerant(
             f"qubit must be a preset name ({', '.join(QUBIT_PRESETS)}) or a QubitParams, "
             f"got {qubit!r}"
         )
-    if (
-        isinstance(error_budget, bool)
-        or not isinstance(error_budget, numbers.Real)
-        or not (0 < error_budget < 1)
-    ):
+    if not is_real(error_budget) or not 0 < error_budget < 1:
         raise EstimateError(f"error_budget must be in (0, 1), got {error_budget!r}")
 
     q = counts.num_qubits
@@ -216,14 +254,17 @@ def estimate_fault_tolerant(
         # rotation synthesis (Ross & Selinger 2016 as fitted in Beverland et al.)
         t_per_rotation = math.ceil(0.53 * math.log2(counts.rotation_count / eps_synthesis) + 5.3)
     depth = (
-        counts.measurement_count + counts.rotation_count + counts.t_count
+        counts.measurement_count
+        + counts.rotation_count
+        + counts.t_count
         + 3 * (counts.ccz_count + counts.ccix_count)
         + t_per_rotation * counts.rotation_depth
-    )  # fmt: skip
+    )
     t_states = (
-        counts.t_count + 4 * (counts.ccz_count + counts.ccix_count)
+        counts.t_count
+        + 4 * (counts.ccz_count + counts.ccix_count)
         + t_per_rotation * counts.rotation_count
-    )  # fmt: skip
+    )
     target = eps_logical / (q_alg * depth) if depth else eps_logical / q_alg
     p = params.clifford_error_rate
     if params.instruction_set == "gate":
@@ -233,10 +274,13 @@ def estimate_fault_tolerant(
     if p >= threshold:
         raise EstimateError(f"physical error rate {p} is not below the code threshold {threshold}")
     distance = next(
-        (d for d in range(1, MAX_CODE_DISTANCE + 1, 2)
-         if prefactor * (p / threshold) ** ((d + 1) / 2) <= target),
+        (
+            d
+            for d in range(1, MAX_CODE_DISTANCE + 1, 2)
+            if prefactor * (p / threshold) ** ((d + 1) / 2) <= target
+        ),
         None,
-    )  # fmt: skip
+    )
     if distance is None:
         raise EstimateError(
             f"no code distance up to {MAX_CODE_DISTANCE} reaches a logical error rate of "
@@ -254,10 +298,17 @@ def estimate_fault_tolerant(
     runtime = depth * cycle
     rqops = round(q_alg * 1e9 / cycle)
     return FaultTolerantEstimate(
-        qubit=params.name, error_budget=float(error_budget), algorithmic_logical_qubits=q_alg,
-        t_states_per_rotation=t_per_rotation, logical_depth=depth, t_states=t_states,
-        code_distance=distance, logical_cycle_time_ns=cycle,
+        qubit=params.name,
+        error_budget=float(error_budget),
+        algorithmic_logical_qubits=q_alg,
+        t_states_per_rotation=t_per_rotation,
+        logical_depth=depth,
+        t_states=t_states,
+        code_distance=distance,
+        logical_cycle_time_ns=cycle,
         physical_qubits_per_logical=per_logical,
-        physical_qubits_for_algorithm=q_alg * per_logical, runtime_ns=runtime, rqops=rqops,
+        physical_qubits_for_algorithm=q_alg * per_logical,
+        runtime_ns=runtime,
+        rqops=rqops,
         logical_error_rate_target=target,
-    )  # fmt: skip
+    )

@@ -12,8 +12,6 @@ offline tracker was not tested (docs/notes/estimator-constants.md, section 7).
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 import re
 import time
@@ -24,8 +22,9 @@ from typing import Any
 
 import torch
 
+from qml._checks import real
 from qml.errors import EstimateError
-from qml.estimator.energy import WATT_SECONDS_PER_KWH
+from qml.estimator.footprint import JOULES_PER_KWH
 
 __all__ = [
     "PowerReading",
@@ -64,15 +63,27 @@ SOURCES = ("nvml", "rapl", "tdp", "assumption", "user")
 
 # Declarative TDP table, searched in order; word boundaries keep "GH200" from matching "H200".
 _GPU_TDP: tuple[tuple[str, float, str], ...] = (
-    (r"\bH100 PCIe\b", NVIDIA_H100_PCIE_TDP_W,
-     "TDP 350 W, NVIDIA H100 PCIe product brief PB-11133-001_v02 (high confidence)"),
-    (r"\bH100 (SXM|80GB HBM3)", NVIDIA_H100_SXM_TDP_W,
-     "H100 SXM TDP 700 W, secondary sources hawkvelt.id.au and gpu.blog (medium confidence)"),
-    (r"\bH200 NVL\b", NVIDIA_H200_NVL_TDP_W,
-     "H200 NVL TDP 600 W, reseller pages saulelectric.com, onestopsystems.com (medium)"),
-    (r"\bH200\b", NVIDIA_H200_SXM_TDP_W,
-     "H200 SXM TDP 700 W, reseller page saulelectric.com (medium confidence)"),
-)  # fmt: skip
+    (
+        r"\bH100 PCIe\b",
+        NVIDIA_H100_PCIE_TDP_W,
+        "TDP 350 W, NVIDIA H100 PCIe product brief PB-11133-001_v02 (high confidence)",
+    ),
+    (
+        r"\bH100 (SXM|80GB HBM3)",
+        NVIDIA_H100_SXM_TDP_W,
+        "H100 SXM TDP 700 W, secondary sources hawkvelt.id.au and gpu.blog (medium confidence)",
+    ),
+    (
+        r"\bH200 NVL\b",
+        NVIDIA_H200_NVL_TDP_W,
+        "H200 NVL TDP 600 W, reseller pages saulelectric.com, onestopsystems.com (medium)",
+    ),
+    (
+        r"\bH200\b",
+        NVIDIA_H200_SXM_TDP_W,
+        "H200 SXM TDP 700 W, reseller page saulelectric.com (medium confidence)",
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,9 +101,13 @@ class PowerReading:
     note: str
 
     def __post_init__(self) -> None:
-        w = self.watts
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not 0 <= w < math.inf:
-            raise EstimateError(f"watts must be a non-negative finite number, got {w!r}")
+        real(
+            self.watts,
+            name="watts",
+            error=EstimateError,
+            minimum=0,
+            expected="a non-negative finite number",
+        )
         if self.source not in SOURCES:
             raise EstimateError(f"source must be one of {SOURCES}, got {self.source!r}")
         if self.measured and self.source not in ("nvml", "rapl"):
@@ -136,11 +151,14 @@ def resolve_device(device: str) -> torch.device:
 
 
 def _check_watts(watts: object) -> float:
-    if isinstance(watts, bool) or not isinstance(watts, numbers.Real):
-        raise EstimateError(f"watts must be a positive finite number, got {watts!r}")
-    if not 0 < float(watts) < math.inf:
-        raise EstimateError(f"watts must be a positive finite number, got {watts!r}")
-    return float(watts)
+    return real(
+        watts,
+        name="watts",
+        error=EstimateError,
+        minimum=0,
+        exclusive_minimum=True,
+        expected="a positive finite number",
+    )
 
 
 def _read_int(path: Path) -> int | None:
@@ -438,7 +456,7 @@ class EnergyMeter:
 
     @property
     def kwh(self) -> float:
-        return self._get()[1] / WATT_SECONDS_PER_KWH
+        return self._get()[1] / JOULES_PER_KWH
 
     @property
     def measured(self) -> bool:

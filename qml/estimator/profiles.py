@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from qml._checks import integer, is_real
 from qml.errors import EstimateError
 
 __all__ = [
     "HardwareProfile",
+    "GENERIC_PROFILES",
+    "ibm_profile",
     "USER_OVERRIDE",
     "TECHNOLOGIES",
     "GENERIC_TARGETS",
@@ -181,13 +183,10 @@ class HardwareProfile:
             raise EstimateError(
                 f"technology must be one of {TECHNOLOGIES}, got {self.technology!r}"
             )
-        n = self.num_qubits
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise EstimateError(f"num_qubits must be a positive integer, got {n!r}")
+        integer(self.num_qubits, name="num_qubits", error=EstimateError, minimum=1)
         for name in _TIMES + _OVERHEADS + _ERRORS:
             value = getattr(self, name)
-            ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
-            ok = ok and math.isfinite(value)
+            ok = is_real(value) and math.isfinite(value)
             low_ok = ok and (value > 0 if name in _TIMES else value >= 0)
             if not ok or not low_ok or (name in _ERRORS and value >= 1):
                 bound = "> 0" if name in _TIMES else "in [0, 1)" if name in _ERRORS else ">= 0"
@@ -229,8 +228,19 @@ class HardwareProfile:
         return self.sources.get(name) == USER_OVERRIDE
 
 
-def _ibm_profile(name: str, backend: Any) -> HardwareProfile:
-    """Medians of the backend's calibration snapshot; missing values fall back to SC_*."""
+def ibm_profile(name: str, backend: Any) -> HardwareProfile:
+    """The profile ``name`` of an IBM (fake) backend: the medians of its calibration snapshot.
+
+    Values missing from the snapshot fall back to the generic superconducting ``SC_*``
+    constants and are listed in ``assumptions``.
+
+    Args:
+        name: the profile's name (``"ibm_fez"``).
+        backend: a Qiskit ``BackendV2`` with a calibrated ``target`` and ``properties()``.
+
+    Returns:
+        A :class:`HardwareProfile` of technology ``"superconducting"``.
+    """
     target, props = backend.target, backend.properties()
     date = getattr(props, "last_update_date", None)
     snap = f"{backend.name} calibration snapshot {date.date() if date else '(undated)'}"
@@ -292,15 +302,21 @@ _PADHO = "learn.padho.ai/wiki/trapped-ion-gates"
 _QDK = "Microsoft QDK qdk.qre.models.NeutralAtom default (ns assumed)"
 _INFLEQTION = "arXiv:2408.08288 (Infleqtion 2024)"
 _FEZ = "fake_fez calibration snapshot 2025-02-26 (qiskit-ibm-runtime 0.51)"
-# fmt: off
-_GENERIC_PROFILES = {
+GENERIC_PROFILES = {
     "superconducting": HardwareProfile(
-        name="superconducting", technology="superconducting", num_qubits=SC_NUM_QUBITS,
-        one_qubit_gate_s=SC_ONE_QUBIT_GATE_S, two_qubit_gate_s=SC_TWO_QUBIT_GATE_S,
-        readout_s=SC_READOUT_S, shot_overhead_s=SC_SHOT_OVERHEAD_S,
-        one_qubit_error=SC_ONE_QUBIT_ERROR, two_qubit_error=SC_TWO_QUBIT_ERROR,
-        readout_error=SC_READOUT_ERROR, system_power_w=SC_SYSTEM_POWER_W,
-        price_usd_per_s=SC_PRICE_USD_PER_S, job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
+        name="superconducting",
+        technology="superconducting",
+        num_qubits=SC_NUM_QUBITS,
+        one_qubit_gate_s=SC_ONE_QUBIT_GATE_S,
+        two_qubit_gate_s=SC_TWO_QUBIT_GATE_S,
+        readout_s=SC_READOUT_S,
+        shot_overhead_s=SC_SHOT_OVERHEAD_S,
+        one_qubit_error=SC_ONE_QUBIT_ERROR,
+        two_qubit_error=SC_TWO_QUBIT_ERROR,
+        readout_error=SC_READOUT_ERROR,
+        system_power_w=SC_SYSTEM_POWER_W,
+        price_usd_per_s=SC_PRICE_USD_PER_S,
+        job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
         all_to_all=False,
         sources={
             **dict.fromkeys(("num_qubits", *_TIMES, "shot_overhead_s", *_ERRORS), _FEZ),
@@ -312,12 +328,19 @@ _GENERIC_PROFILES = {
         assumptions=("system_power_w", "job_overhead_s", "all_to_all"),
     ),
     "trapped_ion": HardwareProfile(
-        name="trapped_ion", technology="trapped_ion", num_qubits=ION_NUM_QUBITS,
-        one_qubit_gate_s=ION_ONE_QUBIT_GATE_S, two_qubit_gate_s=ION_TWO_QUBIT_GATE_S,
-        readout_s=ION_READOUT_S, shot_overhead_s=ION_SHOT_OVERHEAD_S,
-        one_qubit_error=ION_ONE_QUBIT_ERROR, two_qubit_error=ION_TWO_QUBIT_ERROR,
-        readout_error=ION_READOUT_ERROR, system_power_w=ION_SYSTEM_POWER_W,
-        price_usd_per_s=ION_PRICE_USD_PER_S, job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
+        name="trapped_ion",
+        technology="trapped_ion",
+        num_qubits=ION_NUM_QUBITS,
+        one_qubit_gate_s=ION_ONE_QUBIT_GATE_S,
+        two_qubit_gate_s=ION_TWO_QUBIT_GATE_S,
+        readout_s=ION_READOUT_S,
+        shot_overhead_s=ION_SHOT_OVERHEAD_S,
+        one_qubit_error=ION_ONE_QUBIT_ERROR,
+        two_qubit_error=ION_TWO_QUBIT_ERROR,
+        readout_error=ION_READOUT_ERROR,
+        system_power_w=ION_SYSTEM_POWER_W,
+        price_usd_per_s=ION_PRICE_USD_PER_S,
+        job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
         all_to_all=True,
         sources={
             "num_qubits": f"Quantinuum H2-56 ({_PADHO})",
@@ -329,16 +352,28 @@ _GENERIC_PROFILES = {
             "price_usd_per_s": "AQT 0.021 EUR/shot x 5.5 Hz at an ASSUMED 1.08 USD/EUR",
             "all_to_all": f"all-to-all within a trap / via QCCD shuttling ({_PADHO})",
         },
-        assumptions=("readout_s", "readout_error", "system_power_w", "price_usd_per_s",
-                     "job_overhead_s"),
+        assumptions=(
+            "readout_s",
+            "readout_error",
+            "system_power_w",
+            "price_usd_per_s",
+            "job_overhead_s",
+        ),
     ),
     "neutral_atom": HardwareProfile(
-        name="neutral_atom", technology="neutral_atom", num_qubits=NA_NUM_QUBITS,
-        one_qubit_gate_s=NA_ONE_QUBIT_GATE_S, two_qubit_gate_s=NA_TWO_QUBIT_GATE_S,
-        readout_s=NA_READOUT_S, shot_overhead_s=NA_SHOT_OVERHEAD_S,
-        one_qubit_error=NA_ONE_QUBIT_ERROR, two_qubit_error=NA_TWO_QUBIT_ERROR,
-        readout_error=NA_READOUT_ERROR, system_power_w=NA_SYSTEM_POWER_W,
-        price_usd_per_s=NA_PRICE_USD_PER_S, job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
+        name="neutral_atom",
+        technology="neutral_atom",
+        num_qubits=NA_NUM_QUBITS,
+        one_qubit_gate_s=NA_ONE_QUBIT_GATE_S,
+        two_qubit_gate_s=NA_TWO_QUBIT_GATE_S,
+        readout_s=NA_READOUT_S,
+        shot_overhead_s=NA_SHOT_OVERHEAD_S,
+        one_qubit_error=NA_ONE_QUBIT_ERROR,
+        two_qubit_error=NA_TWO_QUBIT_ERROR,
+        readout_error=NA_READOUT_ERROR,
+        system_power_w=NA_SYSTEM_POWER_W,
+        price_usd_per_s=NA_PRICE_USD_PER_S,
+        job_overhead_s=ASSUMED_JOB_OVERHEAD_S,
         all_to_all=True,
         sources={
             "one_qubit_gate_s": f"{_QDK}: one_qubit_time=1000",
@@ -349,9 +384,17 @@ _GENERIC_PROFILES = {
             "price_usd_per_s": "Amazon Braket QuEra Aquila 0.01 USD/shot at the ASSUMED period",
             "all_to_all": "ASSUMPTION: atom movement gives any pair (QDK model moves atoms)",
         },
-        assumptions=("num_qubits", "one_qubit_gate_s", "two_qubit_gate_s", "readout_s",
-                     "readout_error", "shot_overhead_s", "system_power_w", "price_usd_per_s",
-                     "job_overhead_s", "all_to_all"),
+        assumptions=(
+            "num_qubits",
+            "one_qubit_gate_s",
+            "two_qubit_gate_s",
+            "readout_s",
+            "readout_error",
+            "shot_overhead_s",
+            "system_power_w",
+            "price_usd_per_s",
+            "job_overhead_s",
+            "all_to_all",
+        ),
     ),
 }
-# fmt: on

@@ -8,15 +8,16 @@ draws both panels and marks the crossings.
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from qml._checks import is_integer
 from qml.circuit import Circuit
 from qml.errors import EstimateError
-from qml.estimator.report import estimate
+from qml.estimator.estimate import EstimateOptions, estimate_with
 from qml.estimator.workload import Workload
 
 __all__ = ["ScalingPoint", "scaling", "crossovers", "all_crossovers", "plot_scaling", "CURVES"]
@@ -38,13 +39,23 @@ def scaling(
     family: Callable[[int], Circuit],
     qubits: Sequence[int],
     *,
-    target="ibm_fez",
+    target: Any = "ibm_fez",
     workload: Workload,
-    **kwargs,
+    options: EstimateOptions | None = None,
+    **fields: Any,
 ) -> list[ScalingPoint]:
     """Estimate ``family(n)`` (observables ``Z`` on every wire) for each ``n`` in ``qubits``.
 
-    ``kwargs`` go to :func:`~qml.estimator.estimate` (country, calibrations, watts, ...).
+    Args:
+        family: ``n -> qml.Circuit``.
+        qubits: the widths.
+        target: as for :func:`~qml.estimator.estimate`.
+        workload: the :class:`~qml.estimator.workload.Workload`.
+        options: how to price the work (:class:`~qml.estimator.estimate.EstimateOptions`);
+            or give its fields as keywords (``gpu=False``, ``country="FRA"``, ...).
+
+    Returns:
+        One :class:`ScalingPoint` per distinct width, in increasing order.
 
     Raises:
         EstimateError: a ``family`` that is not callable, ``qubits`` that is not a non-empty
@@ -58,11 +69,14 @@ def scaling(
     if not widths:
         raise EstimateError("qubits is empty: give at least one width")
     for n in widths:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        if not is_integer(n) or n < 1:
             raise EstimateError(f"qubits must be integers >= 1, got {n!r} in {qubits!r}")
+    if options is not None and fields:
+        raise EstimateError(f"give options or its fields, not both (got {sorted(fields)})")
+    options = EstimateOptions(**fields) if options is None else options
     out = []
     for n in sorted({int(n) for n in widths}):
-        est = estimate(family(n), target=target, workload=workload, **kwargs)
+        est = estimate_with(family(n), target=target, workload=workload, options=options)
         g = est.gpu_simulation
         out.append(
             ScalingPoint(
@@ -80,7 +94,7 @@ def scaling(
                     "classical": est.classical.energy_kwh,
                 },
                 fits={"cpu": est.simulation.fits, "gpu": bool(g and g.fits)},
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -161,8 +175,12 @@ def _check_quantity(quantity: object) -> None:
         raise EstimateError(f"quantity must be 'seconds' or 'energy_kwh', got {quantity!r}")
 
 
-LABELS = {"qpu": "QPU", "cpu": "CPU simulation", "gpu": "GPU simulation",
-          "classical": "classical MLP"}  # fmt: skip
+LABELS = {
+    "qpu": "QPU",
+    "cpu": "CPU simulation",
+    "gpu": "GPU simulation",
+    "classical": "classical MLP",
+}
 
 
 def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str = "") -> Path:
@@ -200,26 +218,41 @@ def plot_scaling(points: Sequence[ScalingPoint], path: str | Path, *, title: str
             f"{', '.join('.' + f for f in sorted(formats))}"
         )
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for ax, quantity, unit in zip(axes, ("seconds", "energy_kwh"), ("time [s]", "energy [kWh]"),
-                                  strict=True):  # fmt: skip
+    for ax, quantity, unit in zip(
+        axes, ("seconds", "energy_kwh"), ("time [s]", "energy [kWh]"), strict=True
+    ):
         for curve in CURVES:
             xs = [p.qubits for p in points if getattr(p, quantity).get(curve) is not None]
-            ys = [getattr(p, quantity)[curve] for p in points if getattr(p, quantity).get(curve)
-                  is not None]  # fmt: skip
+            ys = [
+                getattr(p, quantity)[curve]
+                for p in points
+                if getattr(p, quantity).get(curve) is not None
+            ]
             if not xs:
                 continue
             (line,) = ax.plot(xs, ys, marker="o", label=LABELS[curve])
-            hollow = [(p.qubits, getattr(p, quantity)[curve]) for p in points
-                      if curve in p.fits and not p.fits[curve]
-                      and getattr(p, quantity).get(curve) is not None]  # fmt: skip
+            hollow = [
+                (p.qubits, getattr(p, quantity)[curve])
+                for p in points
+                if curve in p.fits
+                and not p.fits[curve]
+                and getattr(p, quantity).get(curve) is not None
+            ]
             if hollow:
                 ax.plot(*zip(*hollow, strict=True), "o", mfc="white", color=line.get_color())
         for (a, b), crossings in all_crossovers(points, quantity=quantity).items():
             for x in crossings:
                 ax.axvline(x, color="grey", lw=0.8, ls=":")
-                ax.text(x, 0.03, f" {LABELS[a]} = {LABELS[b]} at {x:.1f} qubits",
-                        transform=ax.get_xaxis_transform(), fontsize=7, ha="right",
-                        va="bottom", rotation=90)  # fmt: skip
+                ax.text(
+                    x,
+                    0.03,
+                    f" {LABELS[a]} = {LABELS[b]} at {x:.1f} qubits",
+                    transform=ax.get_xaxis_transform(),
+                    fontsize=7,
+                    ha="right",
+                    va="bottom",
+                    rotation=90,
+                )
         ax.set_yscale("log")
         ax.set_xlabel("qubits")
         ax.set_ylabel(unit)

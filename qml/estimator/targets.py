@@ -1,11 +1,15 @@
 """Where a circuit would run, and what one execution of it costs there.
 
-A :class:`Target` pairs a :class:`~qml.estimator.profiles.HardwareProfile` with what
-transpilation needs (an IBM fake backend, or a basis and a coupling map) and turns a
-:class:`qml.Circuit` into :class:`CircuitResources`: transpiled gate counts, the critical-path
-duration of one shot and the product-of-fidelities estimate. :func:`get_target` looks targets
-up by name. The profiles and their constants live in :mod:`qml.estimator.profiles` and are
-re-exported here.
+A target is anything with the :class:`QuantumTarget` surface: a name, a technology, a
+:class:`~qml.estimator.profiles.HardwareProfile` (overheads, power, price), its assumptions,
+and :meth:`~QuantumTarget.resources` turning a :class:`qml.Circuit` into
+:class:`CircuitResources`. :class:`Target` is today's hardware: it pairs a profile with what
+transpilation needs (an IBM fake backend, or a basis and a coupling map) and counts transpiled
+gates, the critical-path duration of one shot and the product-of-fidelities estimate. The
+fault-tolerant projection is the other kind
+(:class:`~qml.estimator.fault_tolerant_target.FaultTolerantTarget`). :func:`get_target` looks
+hardware targets up by name; the profiles and their constants live in
+:mod:`qml.estimator.profiles`.
 """
 
 from __future__ import annotations
@@ -13,19 +17,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import numbers
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from qml._checks import integer
 from qml.circuit import Circuit, StatePrep
 from qml.errors import EstimateError, InteropError
-from qml.estimator import profiles as _profiles
-from qml.estimator.profiles import *  # noqa: F403  (re-exported: they were defined here before)
-from qml.estimator.profiles import _GENERIC_PROFILES, GENERIC_TARGETS, HardwareProfile, _ibm_profile
+from qml.estimator.profiles import GENERIC_PROFILES, GENERIC_TARGETS, HardwareProfile, ibm_profile
 
-# the profile API (HardwareProfile, GENERIC_TARGETS, the constants) stays importable from here
-__all__ = ["Target", "CircuitResources", "known_targets", "get_target"]
-__all__ += _profiles.__all__
+if TYPE_CHECKING:
+    from qml.estimator.fault_tolerant import FaultTolerantEstimate
+
+__all__ = ["QuantumTarget", "Target", "CircuitResources", "known_targets", "get_target"]
 
 # Native gates of the generic targets. Superconducting: IBM Heron's (fake_fez operation names).
 # Trapped ion: Molmer-Sorensen XX gate plus rotations (learn.padho.ai/wiki/trapped-ion-gates).
@@ -49,7 +52,9 @@ class CircuitResources:
     transpiled circuit touches. ``one_qubit_gates`` counts every 1q gate, virtual ``rz``
     included (which costs 0 s and no error). ``depth`` is Qiskit's ``QuantumCircuit.depth()``
     with the final measurements. ``duration_s`` is the ASAP critical path, readout included;
-    ``fidelity`` the product of ``1 - error`` over every gate and readout.
+    ``fidelity`` the product of ``1 - error`` over every gate and readout. On a fault-tolerant
+    target the counts are the projection's (physical qubits of the algorithm, logical depth,
+    no physical gate counts, runtime, ``1 - error_budget``) and ``fault_tolerant`` holds it.
     """
 
     target: str
@@ -61,9 +66,33 @@ class CircuitResources:
     measurements: int
     duration_s: float
     fidelity: float
+    fault_tolerant: FaultTolerantEstimate | None = None  # the projection behind these numbers
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@runtime_checkable
+class QuantumTarget(Protocol):
+    """What :func:`~qml.estimator.estimate` asks of a machine.
+
+    ``profile`` gives the per-shot and per-job overheads, the system's power and its price;
+    ``resources`` what one execution of a circuit needs there.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def technology(self) -> str: ...
+
+    @property
+    def profile(self) -> HardwareProfile: ...
+
+    @property
+    def assumptions(self) -> tuple[str, ...]: ...
+
+    def resources(self, circuit: Circuit) -> CircuitResources: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +128,15 @@ class Target:
     @property
     def name(self) -> str:
         return self.profile.name
+
+    @property
+    def technology(self) -> str:
+        return self.profile.technology
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """The profile's unverified fields, as ``"<profile>.<field>"``."""
+        return tuple(f"{self.name}.{a}" for a in self.profile.assumptions)
 
     def with_overrides(self, **changes: Any) -> Target:
         """This target with ``profile.with_overrides(**changes)`` (see there)."""
@@ -136,15 +174,15 @@ class Target:
         """
         if not isinstance(circuit, Circuit):
             raise EstimateError(f"circuit must be a qml.Circuit, got {type(circuit).__name__}")
-        level = optimization_level
-        if (
-            isinstance(level, bool)
-            or not isinstance(level, numbers.Integral)
-            or not 0 <= level <= 3
-        ):
-            raise EstimateError(f"optimization_level must be 0, 1, 2 or 3, got {level!r}")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise EstimateError(f"seed must be a non-negative integer, got {seed!r}")
+        level = integer(
+            optimization_level,
+            name="optimization_level",
+            error=EstimateError,
+            minimum=0,
+            maximum=3,
+            expected="0, 1, 2 or 3",
+        )
+        seed = integer(seed, name="seed", error=EstimateError, minimum=0)
         if circuit.n_qubits > self.profile.num_qubits:
             raise EstimateError(
                 f"the circuit has {circuit.n_qubits} qubits, but target {self.name!r} has "
@@ -155,12 +193,12 @@ class Target:
             tuple(circuit.operations),
             tuple(circuit.input_shapes.items()),
             tuple(circuit.weight_shapes.items()),
-            int(level),
-            int(seed),
+            level,
+            seed,
         )
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._resources(circuit, int(level), int(seed))
+            cached = self._resources(circuit, level, seed)
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = cached
@@ -267,25 +305,11 @@ def _measured_qiskit(circuit: Circuit, seed: int) -> Any:
     return qc
 
 
-@functools.lru_cache(maxsize=1)
-def _fake_backend_classes() -> dict[str, type]:
-    """``"ibm_<x>"`` -> fake BackendV2 class, from class attributes (nothing instantiated)."""
-    import inspect
+def _ibm_names() -> list[str]:
+    """``"ibm_<x>"`` for every fake IBM backend ``"fake_<x>"`` (nothing instantiated)."""
+    from qml.backends.fake_backends import fake_backend_names
 
-    import qiskit_ibm_runtime.fake_provider as fake_provider
-    from qiskit.providers import BackendV2
-
-    out = {}
-    for cls in vars(fake_provider).values():
-        if inspect.isclass(cls) and issubclass(cls, BackendV2):
-            backend_name = getattr(cls, "backend_name", None)
-            if (
-                isinstance(backend_name, str)
-                and backend_name.startswith("fake_")
-                and backend_name != "fake_fractional"  # a test backend, not a device
-            ):
-                out["ibm_" + backend_name.removeprefix("fake_")] = cls
-    return dict(sorted(out.items()))
+    return ["ibm_" + name.removeprefix("fake_") for name in fake_backend_names()]
 
 
 def known_targets() -> list[str]:
@@ -296,7 +320,7 @@ def known_targets() -> list[str]:
         >>> names[:3], "ibm_fez" in names, "ibm_manila" in names
         (['superconducting', 'trapped_ion', 'neutral_atom'], True, True)
     """
-    return [*GENERIC_TARGETS, *_fake_backend_classes()]
+    return [*GENERIC_TARGETS, *_ibm_names()]
 
 
 def get_target(name_or_profile: str | HardwareProfile | Target) -> Target:
@@ -317,7 +341,7 @@ def get_target(name_or_profile: str | HardwareProfile | Target) -> Target:
         return name_or_profile
     if isinstance(name_or_profile, HardwareProfile):
         profile = name_or_profile
-        if profile.name in _fake_backend_classes():
+        if profile.name in _ibm_names():
             return dataclasses.replace(_named_target(profile.name), profile=profile)
         return _generic_target(profile)
     if not isinstance(name_or_profile, str):
@@ -336,10 +360,12 @@ def get_target(name_or_profile: str | HardwareProfile | Target) -> Target:
 
 @functools.cache
 def _named_target(name: str) -> Target:
+    from qml.backends.fake_backends import fake_backend
+
     if name in GENERIC_TARGETS:
-        return _generic_target(_GENERIC_PROFILES[name])
-    backend = _fake_backend_classes()[name]()
-    return Target(profile=_ibm_profile(name, backend), backend=backend)
+        return _generic_target(GENERIC_PROFILES[name])
+    backend = fake_backend(name)
+    return Target(profile=ibm_profile(name, backend), backend=backend)
 
 
 def _generic_target(profile: HardwareProfile) -> Target:

@@ -19,17 +19,18 @@ backend does, one primitive call each); inference sends one job per batch.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from qml._checks import boolean, integer, is_real
 from qml.circuit import Circuit, StatePrep
 from qml.errors import EstimateError
+from qml.estimator.shots import shot_allocation
 from qml.expr import Weight
-from qml.measurement_groups import measurement_groups
+from qml.gates import GATES
+from qml.measurement_groups import MeasurementGroups, measurement_groups
 from qml.observables import Observable
-from qml.sim.gradients import SHIFT_RULES
 
 __all__ = [
     "Workload",
@@ -43,12 +44,6 @@ __all__ = [
 DIFF_METHODS = ("parameter-shift", "spsa", "adjoint", "backprop", "none")
 HARDWARE_DIFF_METHODS = ("parameter-shift", "spsa", "none")
 SPSA_EVALUATIONS_PER_STEP = 2  # Spall 1992: two perturbed evaluations per gradient estimate
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise EstimateError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,23 +85,22 @@ class Workload:
 
     def __post_init__(self) -> None:
         for name in ("samples", "epochs", "batch"):
-            _positive_int(name, getattr(self, name))
-        if self.shots is not None:
-            _positive_int("shots", self.shots)
-        if self.observable_groups is not None:
-            _positive_int("observable_groups", self.observable_groups)
+            integer(getattr(self, name), name=name, error=EstimateError, minimum=1)
+        for name in ("shots", "observable_groups"):
+            if getattr(self, name) is not None:
+                integer(getattr(self, name), name=name, error=EstimateError, minimum=1)
         if self.precision is not None:
             p = self.precision
-            if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < p < 1:
+            if not is_real(p) or not 0 < p < 1:
                 raise EstimateError(f"precision must be a number in (0, 1), got {p!r}")
             if self.shots is not None:
                 raise EstimateError(
                     f"give shots or precision, not both (got shots={self.shots}, precision={p})"
                 )
-        if not isinstance(self.differentiate_inputs, bool):
-            raise EstimateError(
-                f"differentiate_inputs must be True or False, got {self.differentiate_inputs!r}"
-            )
+        inputs = boolean(
+            self.differentiate_inputs, name="differentiate_inputs", error=EstimateError
+        )
+        object.__setattr__(self, "differentiate_inputs", inputs)
         if self.diff_method not in DIFF_METHODS:
             raise EstimateError(
                 f"unknown diff_method {self.diff_method!r}; choose one of {', '.join(DIFF_METHODS)}"
@@ -157,36 +151,42 @@ def qubitwise_groups(observables: list[Observable]) -> int:
     return len(measurement_groups(observables))
 
 
-def _coefficient_groups(obs: Observable) -> list[list[float]]:
-    """Coefficients of ``obs``'s terms, grouped qubit-wise (a Hermitian term counts its norm)."""
-    out: list[list[float]] = []
-    for group in measurement_groups([obs]).groups:
-        if group.eigvals is not None:
-            norm = float(np.abs(group.eigvals).max())
-            out.append([ref.coeff * norm for ref in group.terms])
-        else:
-            out.append([ref.coeff for ref in group.terms])
+def _variances(groups: MeasurementGroups, observable: int) -> list[float]:
+    """Variance bounds ``V_g = sum_j c_j**2`` of one observable's terms in each measured group
+    that holds any (a Hermitian term counts its coefficient times its largest |eigenvalue|)."""
+    out = []
+    for group in groups.groups:
+        scale = 1.0 if group.eigvals is None else float(np.abs(group.eigvals).max())
+        coeffs = [ref.coeff * scale for ref in group.terms if ref.observable == observable]
+        if coeffs:
+            out.append(math.fsum(c * c for c in coeffs))
     return out  # empty: no variance, no shots needed
 
 
-def shots_for_precision(observables: list[Observable], precision: float) -> int:
+def shots_for_precision(
+    observables: list[Observable], precision: float, *, groups: MeasurementGroups | None = None
+) -> int:
     """Shots per execution so that every observable's estimate has standard error ``precision``.
 
-    For an observable with measured groups ``g`` of variance bound ``V_g = sum_j c_j**2``, the
-    optimal allocation (Rubin, Babbush, McClean 2018) gives group ``g``
-    ``M_g = sqrt(V_g) * sum_h sqrt(V_h) / precision**2`` shots, ``M = sum_g M_g`` in all (what
-    :func:`estimate_shots` returns). Every execution gets the same number of shots here, so the
-    largest ``M_g`` over all observables and groups is needed.
+    Each observable's terms fall into the measured groups ``g`` (``groups``, by default
+    :func:`~qml.measurement_groups.measurement_groups` of ``observables``), of variance bound
+    ``V_g = sum_j c_j**2``; the optimal allocation gives group ``g``
+    ``M_g = sqrt(V_g) * sum_h sqrt(V_h) / precision**2`` shots
+    (:func:`~qml.estimator.shots.shot_allocation`; ``M = sum_g M_g`` is what :func:`estimate_shots`
+    returns). Every execution gets the same number of shots here, so the largest ``M_g`` over
+    all observables and groups is needed.
 
     Example:
         >>> from qml.observables import X, Z
         >>> shots_for_precision([0.9 * X(0) + 0.1 * Z(0)], 0.01)   # (0.9 + 0.1) * 0.9 / 1e-4
         9000
     """
+    if groups is None:
+        groups = measurement_groups(observables)
     need = 0.0
-    for obs in observables:
-        roots = [math.sqrt(sum(c * c for c in g)) for g in _coefficient_groups(obs)]
-        need = max([need] + [r * sum(roots) / precision**2 for r in roots])
+    for k in range(len(observables)):
+        _, per_group = shot_allocation(_variances(groups, k), error=precision)
+        need = max([need, *per_group])
     return max(1, math.ceil(need - 1e-9 * need))
 
 
@@ -222,7 +222,7 @@ def trainable_angles(
                 any(trains(leaf) for leaf in leaves) or (inputs and p.depends_on_inputs)
             ):
                 continue
-            rule = SHIFT_RULES.get(op.name)
+            rule = GATES[op.name].shift_rule
             if rule is None:
                 raise EstimateError(f"gate {op.name!r} has a trainable angle but no shift rule")
             angles += 1
@@ -250,7 +250,8 @@ def demand(
         )
     if workload.shots is None and workload.precision is None:
         raise EstimateError("a hardware estimate needs shots or precision in the Workload")
-    groups = workload.observable_groups or qubitwise_groups(observables)
+    measured = measurement_groups(observables)
+    groups = workload.observable_groups or len(measured)
     angles = 0
     if workload.diff_method == "parameter-shift":
         angles, terms = trainable_angles(
@@ -265,8 +266,8 @@ def demand(
     if workload.shots is not None:
         shots = workload.shots
     else:
-        assert workload.precision is not None  # demand() checked one of them is given
-        shots = shots_for_precision(observables, workload.precision)
+        assert workload.precision is not None  # checked above: one of them is given
+        shots = shots_for_precision(observables, workload.precision, groups=measured)
     jobs_per_step = 2 if workload.training else 1
     return CircuitDemand(
         groups=groups,

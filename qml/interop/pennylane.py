@@ -87,7 +87,7 @@ def to_pennylane(circuit: Circuit) -> Callable:
                 angles.append(value[0] if single and qml_pl.math.ndim(value) == 1 else value)
             like = next((a for a in angles if not isinstance(a, float)), None)
             if like is not None and len(angles) > 1:
-                # a gate mixing constant and tensor angles (u3): one interface for all
+                # a gate mixing constant and tensor angles (u3, rot): one interface for all
                 interface = qml_pl.math.get_interface(like)
                 angles = [
                     qml_pl.math.cast_like(

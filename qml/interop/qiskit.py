@@ -11,18 +11,24 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
+from qml._checks import is_integer, is_real, real
 from qml.circuit import Circuit
 from qml.errors import InteropError
 from qml.expr import Add, Const, Expr, Input, Mul, Weight
-from qml.gates import GATES
+from qml.gates import GATES, GateSpec
 
 __all__ = ["to_qiskit", "from_qiskit", "to_qasm3"]
 
-# Qiskit instruction name -> (qml gate, angle transform)
-_FROM_QISKIT = {spec.qiskit: spec.name for spec in GATES.values()}
-_FROM_QISKIT.update({"u3": "u3", "cnot": "cnot", "u1": "phase", "cu1": "cphase", "toffoli": "ccx"})
+# Qiskit instruction name -> qml gate, from the table's names and aliases
+_FROM_QISKIT = {
+    qiskit: spec.name
+    for spec in GATES.values()
+    for qiskit in (spec.qiskit, *spec.qiskit_aliases)
+    if qiskit
+}
 _SKIPPED = {"barrier", "id", "delay"}
 # where to_qiskit records each weight's shape (Qiskit vectors are flat)
 _SHAPES_KEY = "qml_weight_shapes"
@@ -61,9 +67,22 @@ def to_qiskit(circuit: Circuit):
                 "amplitude_embedding has data-dependent amplitudes, which a parametrised Qiskit "
                 "circuit cannot hold; prepare the state with qiskit's StatePreparation per sample"
             )
-        method = getattr(qc, op.spec.qiskit)
-        method(*[convert(p) for p in op.params], *op.wires)
+        for spec, wires, params in _qiskit_gates(op.spec, op.wires, op.params):
+            getattr(qc, spec.qiskit)(*[convert(p) for p in params], *wires)
     return qc
+
+
+def _qiskit_gates(
+    spec: GateSpec, wires: tuple[int, ...], params: tuple[Any, ...]
+) -> Iterator[tuple[GateSpec, tuple[int, ...], tuple[Any, ...]]]:
+    """The gate as gates Qiskit has: itself, or its decomposition (in circuit order)."""
+    if spec.qiskit:
+        yield spec, wires, params
+        return
+    if spec.decomposition is None:  # pragma: no cover - the table gives one (tested)
+        raise InteropError(f"gate {spec.name!r} has no Qiskit instruction and no decomposition")
+    for name, sub_wires, sub_params in spec.decomposition(wires, params):
+        yield from _qiskit_gates(GATES[name], sub_wires, sub_params)
 
 
 def to_qasm3(circuit: Circuit) -> str:
@@ -249,9 +268,7 @@ def _recorded_shapes(qc) -> dict[str, tuple[int, ...]]:
         )
     shapes: dict[str, tuple[int, ...]] = {}
     for name, shape in raw.items():
-        if not isinstance(shape, list | tuple) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape
-        ):
+        if not isinstance(shape, list | tuple) or not all(is_integer(d) and d > 0 for d in shape):
             raise InteropError(
                 f"qc.metadata[{_SHAPES_KEY!r}][{name!r}] must be a list of positive integers, "
                 f"got {_short_repr(shape)}"
@@ -285,12 +302,9 @@ def _param_to_expr(value, symbols: dict[str, Expr], gate: str) -> Expr | float:
         if value.imag != 0:
             raise InteropError(f"angle of {gate} is complex, got {value!r}; angles are real")
         value = value.real
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise InteropError(f"angle of {gate} must be a real number, got {_short_repr(value)}")
-    angle = float(value)
-    if not math.isfinite(angle):
-        raise InteropError(f"angle of {gate} must be finite, got {angle!r}")
-    return angle
+    return real(value, name=f"angle of {gate}", error=InteropError)
 
 
 def _sympy_to_expr(node, symbols: dict[str, Expr], original) -> Expr:

@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import math
-import numbers
+from collections.abc import Mapping
 
 import torch
 
+from qml._checks import real
 from qml.errors import ParameterError
 
 __all__ = ["INITIALIZERS", "initial_weights"]
@@ -57,13 +58,9 @@ def initial_weights(
     """
     if not isinstance(init, str) or init not in INITIALIZERS:
         raise ParameterError(f"unknown init {init!r}; choose one of {', '.join(INITIALIZERS)}")
-    if (
-        isinstance(scale, bool)
-        or not isinstance(scale, numbers.Real)
-        or not math.isfinite(float(scale))
-        or scale < 0
-    ):
-        raise ParameterError(f"init_scale must be a finite number >= 0, got {scale!r}")
+    scale = real(
+        scale, name="init_scale", error=ParameterError, minimum=0, expected="a finite number >= 0"
+    )
     out: dict[str, torch.Tensor] = {}
     # drawn in float64 then cast: one seed gives the same model in either precision
     f64 = torch.float64
@@ -76,10 +73,7 @@ def initial_weights(
             value = torch.rand(shape, generator=generator, dtype=f64) * (2 * math.pi)
         out[name] = value.to(dtype)
     if init == "identity-block":
-        mirrored = [
-            n for n in shapes
-            if n.endswith(INVERSE_SUFFIX) and shapes.get(n[: -len(INVERSE_SUFFIX)]) == shapes[n]
-        ]  # fmt: skip
+        mirrored = [n for n in shapes if _mirrors(n, shapes)]
         if not mirrored:
             raise ParameterError(
                 "init='identity-block' needs weight arrays '<name>_inv' mirroring '<name>' "
@@ -88,3 +82,9 @@ def initial_weights(
         for n in mirrored:
             out[n] = out[n[: -len(INVERSE_SUFFIX)]].clone()
     return out
+
+
+def _mirrors(name: str, shapes: Mapping[str, tuple[int, ...]]) -> bool:
+    """``name`` is ``<base>_inv`` and weight ``<base>`` has the same shape."""
+    base = name.removesuffix(INVERSE_SUFFIX)
+    return name.endswith(INVERSE_SUFFIX) and shapes.get(base) == shapes[name]

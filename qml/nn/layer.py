@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
+from qml._checks import integer, is_integer
 from qml.backends import Backend, get_backend
+from qml.backends.stats import ExecutionStats
 from qml.circuit import Circuit
 from qml.errors import (
     BackendError,
@@ -20,6 +21,7 @@ from qml.errors import (
     ShotsError,
 )
 from qml.nn.init import initial_weights
+from qml.nn.validation import check_state_dict_entry, checked_seed, layer_inputs, layer_weight
 from qml.observables import Observable, Z, as_observable
 from qml.sim.memory import check_bytes
 
@@ -29,11 +31,12 @@ _REAL_FOR = {torch.complex64: torch.float32, torch.complex128: torch.float64}
 _COMPLEX_FOR = {torch.float32: torch.complex64, torch.float64: torch.complex128}
 # instance attributes a weight array must not shadow (methods and properties are found on the class)
 _INSTANCE_ATTRIBUTES = frozenset(
-    {"circuit", "observables", "shots", "backend", "requested_diff_method", "_executable",
-     "_generator", "_anchor", "_resolved"}
-)  # fmt: skip
+    {
+        *("circuit", "observables", "shots", "backend", "requested_diff_method"),
+        *("_executable", "_generator", "_anchor", "_resolved"),
+    }
+)
 MAX_SHOTS = 2**31 - 1  # per execution; engines count shots in 32-bit integers
-SEED_LIMIT = 2**64  # torch.Generator.manual_seed takes seeds in [0, 2**64)
 
 
 class QuantumLayer(nn.Module):
@@ -71,8 +74,8 @@ class QuantumLayer(nn.Module):
     as ``layer()``.
 
     Raises:
-        CircuitError, ObservableError, ShotsError, DiffMethodError, BackendError,
-        ParameterError: at construction, naming the offending value.
+        QmlError: at construction (a ``CircuitError``, ``ObservableError``, ``ShotsError``,
+            ``DiffMethodError``, ``BackendError`` or ``ParameterError``), naming the value.
 
     Example:
         >>> import torch, qml
@@ -114,10 +117,14 @@ class QuantumLayer(nn.Module):
             raise CircuitError("QuantumLayer needs at least one observable")
         for o in obs:
             o.validate(circuit.n_qubits)
-        if shots is not None and (
-            isinstance(shots, bool) or not isinstance(shots, numbers.Integral) or shots <= 0
-        ):
-            raise ShotsError(f"shots must be a positive integer or None, got {shots!r}")
+        if shots is not None:
+            integer(
+                shots,
+                name="shots",
+                error=ShotsError,
+                minimum=1,
+                expected="a positive integer or None",
+            )
         if shots is not None and shots > MAX_SHOTS:
             raise ShotsError(
                 f"shots must be at most {MAX_SHOTS} (2**31 - 1) per execution, got {shots!r}"
@@ -126,7 +133,7 @@ class QuantumLayer(nn.Module):
             raise ParameterError(
                 f"dtype must be torch.complex64 or torch.complex128, got {dtype!r}"
             )
-        seed = _checked_seed(seed)
+        seed = checked_seed(seed)
         self.backend = get_backend(backend) if isinstance(backend, str) else backend
         if not hasattr(self.backend, "capabilities") or not hasattr(self.backend, "compile"):
             raise BackendError(
@@ -155,10 +162,7 @@ class QuantumLayer(nn.Module):
         self._resolved: str | None = None  # what "auto" resolved to in the last call
         self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
-        clash = [
-            n for n in circuit.weight_shapes
-            if hasattr(type(self), n) or n in _INSTANCE_ATTRIBUTES or n in vars(self)
-        ]  # fmt: skip
+        clash = [n for n in circuit.weight_shapes if self._clashes(n)]
         if clash:
             raise ParameterError(
                 f"weight name(s) {clash} clash with attributes of QuantumLayer (methods, "
@@ -167,9 +171,12 @@ class QuantumLayer(nn.Module):
             )
         real = _REAL_FOR[dtype]
         values = initial_weights(
-            circuit.weight_shapes, init=init, scale=init_scale, dtype=real,
+            circuit.weight_shapes,
+            init=init,
+            scale=init_scale,
+            dtype=real,
             generator=self._generator,
-        )  # fmt: skip
+        )
         for name, value in values.items():
             self.register_parameter(name, nn.Parameter(value))
         # follows .to(device), .double(), .float(): sets where and in what dtype we simulate
@@ -178,7 +185,11 @@ class QuantumLayer(nn.Module):
             circuit, obs, shots=self.shots, diff_method=diff_method
         )
 
-    # -- pickling (torch.save of a whole model) -------------------------------------------------
+    def _clashes(self, name: str) -> bool:
+        """A weight called ``name`` would shadow a method, property or attribute."""
+        return hasattr(type(self), name) or name in _INSTANCE_ATTRIBUTES or name in vars(self)
+
+    # -- pickling (torch.save of a whole model)
     def __getstate__(self) -> dict:
         """The compiled executable holds kernels and tables; it is rebuilt on loading."""
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__
@@ -187,17 +198,15 @@ class QuantumLayer(nn.Module):
         return state
 
     def __setstate__(self, state: dict) -> None:
-        state = dict(state)
-        requested = state.pop("diff_method", None)  # layers saved before requested_diff_method
-        state.setdefault("requested_diff_method", requested or "auto")
-        state.setdefault("_resolved", None)
-        super().__setstate__(state)
+        super().__setstate__(dict(state))
         self._executable = self.backend.compile(
-            self.circuit, self.observables, shots=self.shots,
+            self.circuit,
+            self.observables,
+            shots=self.shots,
             diff_method=self.requested_diff_method,
-        )  # fmt: skip
+        )
 
-    # -- dtype and device moves, state_dict loading: refused before anything changes ------------
+    # -- dtype and device moves, state_dict loading: refused before anything changes
     def _apply(self, fn, recurse: bool = True):
         """Every ``.to()`` / ``.half()`` / ``.double()`` / ``.cuda()`` comes through here: the
         move is tried on the dtype anchor first, and a real dtype without a complex simulation
@@ -211,37 +220,18 @@ class QuantumLayer(nn.Module):
             )
         return super()._apply(fn, recurse)
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):  # fmt: skip
+    def _load_from_state_dict(
+        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+    ):
         for name, shape in self.circuit.weight_shapes.items():
             value = state_dict.get(prefix + name)
-            if value is None:
-                continue
-            if (
-                not isinstance(value, torch.Tensor)
-                or value.is_complex()
-                or not (value.is_floating_point())
-            ):
-                raise ParameterError(
-                    f"state_dict entry {prefix + name!r} must be a real floating-point tensor, "
-                    f"got {type(value).__name__}"
-                    + (f" of dtype {value.dtype}" if isinstance(value, torch.Tensor) else "")
-                )
-            if value.is_meta or value.layout != torch.strided:
-                raise ParameterError(
-                    f"state_dict entry {prefix + name!r} holds no values (a {value.layout} "
-                    f"tensor on {value.device}); load a dense tensor with values"
-                )
-            if tuple(value.shape) != shape:
-                raise ParameterError(
-                    f"state_dict entry {prefix + name!r} has shape {tuple(value.shape)}, but the "
-                    f"circuit's weight {name!r} has shape {shape}"
-                )
-            _check_finite(value, f"state_dict entry {prefix + name!r}")
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)  # fmt: skip
+            if value is not None:
+                check_state_dict_entry(value, key=prefix + name, name=name, shape=shape)
+        super()._load_from_state_dict(
+            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+        )
 
-    # -- helpers -------------------------------------------------------------------------------
+    # -- helpers
     @property
     def n_qubits(self) -> int:
         return self.circuit.n_qubits
@@ -268,75 +258,19 @@ class QuantumLayer(nn.Module):
         return {name: getattr(self, name) for name in self.circuit.weight_shapes}
 
     def _checked_weights(self) -> dict[str, torch.Tensor]:
-        """The weight tensors, each checked against the circuit's shape, the layer's device and
-        for NaN/inf (a replaced ``nn.Parameter`` or an optimiser step gone wrong)."""
+        """The weight tensors, each checked (:func:`~qml.nn.validation.layer_weight`)."""
         device = self._anchor_tensor.device
-        out = {}
-        for name, shape in self.circuit.weight_shapes.items():
-            w = getattr(self, name, None)
-            if not isinstance(w, torch.Tensor) or w.is_complex() or not w.is_floating_point():
-                raise ParameterError(
-                    f"weight {name!r} must be a real floating-point tensor of shape {shape}, got "
-                    f"{w if not isinstance(w, torch.Tensor) else f'dtype {w.dtype}'!r}"
-                )
-            if tuple(w.shape) != shape:
-                raise ParameterError(
-                    f"weight {name!r} has shape {tuple(w.shape)}, but the circuit declares "
-                    f"{shape}; assign an nn.Parameter of shape {shape}"
-                )
-            if w.device != device:
-                raise ParameterError(
-                    f"weight {name!r} is on {w.device} but the layer is on {device}; move the "
-                    "layer with .to() instead of replacing its parameters"
-                )
-            _check_finite(w, f"weight {name!r}")
-            out[name] = w
-        return out
+        return {
+            name: layer_weight(getattr(self, name, None), name=name, shape=shape, device=device)
+            for name, shape in self.circuit.weight_shapes.items()
+        }
 
     def _prepare(self, x) -> tuple[torch.Tensor | None, int, bool]:
         """Validate and shape the input: returns ``(x as (B, F) or None, B, was_single)``."""
-        real = self._anchor_tensor.dtype
-        device = self._anchor_tensor.device
-        if x is None:
-            if self.circuit.num_inputs:
-                raise InputError(
-                    f"this layer expects inputs of {self.circuit.num_inputs} features, got None"
-                )
-            return None, 1, True
-        if not isinstance(x, torch.Tensor):
-            try:
-                x = torch.as_tensor(x)
-            except (TypeError, ValueError, RuntimeError) as e:
-                raise InputError(
-                    f"inputs must be a real tensor or array of shape (B, F), got "
-                    f"{_short_repr(x)} ({e})"
-                ) from e
-        if x.is_complex():
-            raise InputError(f"inputs must be real, got dtype {x.dtype}")
-        if x.layout != torch.strided or x.is_meta:
-            raise InputError(
-                f"inputs must be a dense tensor with values, got a {x.layout} tensor on "
-                f"{x.device} (use .to_dense())"
-            )
-        if x.device != device:
-            raise InputError(
-                f"inputs are on {x.device} but the layer is on {device}; move one with .to()"
-            )
-        single = x.dim() == 1
-        if x.dim() not in (1, 2):
-            raise InputError(f"inputs must be (B, F) or (F,), got shape {tuple(x.shape)}")
-        x2 = x.unsqueeze(0) if single else x
-        if x2.shape[1] != self.circuit.num_inputs:
-            raise InputError(
-                f"inputs have {x2.shape[1]} features, but the circuit declares "
-                f"{self.circuit.num_inputs} (shape {tuple(x.shape)})"
-            )
-        if x2.is_floating_point() and not torch.isfinite(x2).all():
-            bad = (~torch.isfinite(x2)).nonzero()[0].tolist()
-            raise InputError(
-                f"inputs contain {x2[bad[0], bad[1]].item()} at sample {bad[0]}, feature {bad[1]}"
-            )
-        return x2.to(real), x2.shape[0], single
+        anchor = self._anchor_tensor
+        return layer_inputs(
+            x, num_inputs=self.circuit.num_inputs, dtype=anchor.dtype, device=anchor.device
+        )
 
     def _empty(self, shape: tuple[int, ...], x: torch.Tensor | None, weights) -> torch.Tensor:
         """An empty result of ``shape`` (batch 0) in the layer's dtype and on its device, still
@@ -360,7 +294,7 @@ class QuantumLayer(nn.Module):
         anchor = self._anchor_tensor
         return {"batch": batch, "dtype": _COMPLEX_FOR[anchor.dtype], "device": anchor.device}
 
-    # -- forward and measurements ------------------------------------------------------------
+    # -- forward and measurements
     # Dynamo does not trace into the simulation (custom autograd Functions holding compiled
     # plans, data-dependent checks): under torch.compile the layer runs eagerly between the
     # compiled graphs of the modules around it, for every diff method.
@@ -384,8 +318,8 @@ class QuantumLayer(nn.Module):
         )
         if not torch.isfinite(out).all():  # finite inputs and weights, yet an angle overflowed
             top_x = float(x2.detach().abs().max()) if x2 is not None and x2.numel() else 0.0
-            top_w = max((float(w.detach().abs().max()) for w in weights.values() if w.numel()),
-                        default=0.0)  # fmt: skip
+            tops = (float(w.detach().abs().max()) for w in weights.values() if w.numel())
+            top_w = max(tops, default=0.0)
             raise InputError(
                 f"the expectations are not finite: an angle overflowed "
                 f"{self._anchor_tensor.dtype} for inputs up to {top_x:g} (weights up to "
@@ -394,9 +328,14 @@ class QuantumLayer(nn.Module):
         return out[0] if single else out
 
     @property
-    def stats(self):
-        """Executions so far: ``calls``, ``circuits``, ``shots``, ``seconds`` (``.reset()``)."""
+    def stats(self) -> ExecutionStats:
+        """Executions since the layer was built or :meth:`reset_stats`: ``calls``,
+        ``circuits``, ``shots``, ``seconds`` (a frozen :class:`ExecutionStats`)."""
         return self._executable.stats
+
+    def reset_stats(self) -> None:
+        """Start :attr:`stats` again from zero."""
+        self._executable.stats = ExecutionStats()
 
     def estimate_cost(self, *, batch: int = 1):
         """Memory and traffic of one training step at ``batch`` (see :mod:`qml.sim.memory`).
@@ -411,19 +350,18 @@ class QuantumLayer(nn.Module):
         Raises:
             InputError: ``batch`` is not a positive integer.
         """
-        if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
-            raise InputError(f"batch must be a positive integer, got {batch!r}")
-        return self._executable.cost(**self._run_args(int(batch)))
+        batch = integer(batch, name="batch", error=InputError, minimum=1)
+        return self._executable.cost(**self._run_args(batch))
 
     def _wires(self, wires, what: str) -> list[int] | None:
         """``wires`` as a list of distinct wires of the circuit (one integer means that wire)."""
         if wires is None:
             return None
-        if isinstance(wires, numbers.Integral) and not isinstance(wires, bool):
+        if is_integer(wires):
             wires = [wires]
         if isinstance(wires, torch.Tensor) and not wires.is_floating_point():
             wires = wires.reshape(-1).tolist()
-        out = list(self.circuit._wire_tuple(wires, what))
+        out = list(self.circuit.check_wires(wires, what))
         if not out:
             raise CircuitError(f"{what} needs at least one wire, got {wires!r}")
         return out
@@ -469,8 +407,7 @@ class QuantumLayer(nn.Module):
             InputError: bad inputs, or ``generator`` is not a ``torch.Generator``.
             MemoryBudgetError: the samples would not fit in memory.
         """
-        if isinstance(shots, bool) or not isinstance(shots, numbers.Integral) or shots <= 0:
-            raise ShotsError(f"shots must be a positive integer, got {shots!r}")
+        shots = integer(shots, name="shots", error=ShotsError, minimum=1)
         if generator is not None and not isinstance(generator, torch.Generator):
             raise InputError(f"generator must be a torch.Generator or None, got {generator!r}")
         wires = self._wires(wires, "sample")
@@ -479,18 +416,22 @@ class QuantumLayer(nn.Module):
         k = self.n_qubits if wires is None else len(wires)
         if batch == 0:
             device = self._anchor_tensor.device
-            return torch.zeros((0, int(shots), k), dtype=torch.int8, device=device)
+            return torch.zeros((0, shots, k), dtype=torch.int8, device=device)
         # the drawn indices (int64) and their bits (int64, then int8), beside the probabilities
         check_bytes(
-            batch * int(shots) * (8 + 9 * k) + batch * 2**k * 8,
+            batch * shots * (8 + 9 * k) + batch * 2**k * 8,
             what=f"{shots} shots of {k} wires for {batch} sample(s)",
             device=self._anchor_tensor.device,
         )
         with torch.no_grad():
             out = self._executable.sample(
-                x2, weights, shots=int(shots), wires=wires,
-                generator=generator or self._generator, **self._run_args(batch),
-            )  # fmt: skip
+                x2,
+                weights,
+                shots=shots,
+                wires=wires,
+                generator=generator or self._generator,
+                **self._run_args(batch),
+            )
         return out[0] if single else out
 
     def extra_repr(self) -> str:
@@ -520,27 +461,3 @@ class QuantumLayer(nn.Module):
         from qml.nn.serialization import save
 
         return save(self, path)
-
-
-def _checked_seed(seed: object) -> int | None:
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ParameterError(f"seed must be an integer or None, got {seed!r}")
-    if not 0 <= int(seed) < SEED_LIMIT:
-        raise ParameterError(f"seed must be in [0, 2**64), got {seed!r}")
-    return int(seed)
-
-
-def _check_finite(value: torch.Tensor, what: str) -> None:
-    if not torch.isfinite(value).all():
-        bad = (~torch.isfinite(value)).nonzero()[0].tolist()
-        where = f" at index {tuple(bad)}" if bad else ""
-        raise ParameterError(
-            f"{what} contains {value.detach()[tuple(bad)].item()}{where}; weights must be finite"
-        )
-
-
-def _short_repr(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

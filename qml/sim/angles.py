@@ -32,6 +32,21 @@ class SlotRef:
     index: int
 
 
+@dataclass(frozen=True)
+class _SlotPart:
+    """One side's slots (shared or per-sample) as evaluated together: the affine slots
+    ``scale * leaf[idx] + offset`` in one gather, then the constants, then the general
+    expressions one by one; ``inverse`` puts the results back in slot order (``None``: they
+    already are)."""
+
+    idx: torch.Tensor  # (n_affine,) int64 leaf indices
+    scale: torch.Tensor  # (n_affine,) float64
+    offset: torch.Tensor  # (n_affine,) float64
+    consts: torch.Tensor  # (n_const,) float64
+    general: list[Expr]
+    inverse: torch.Tensor | None
+
+
 def _affine(e: Expr) -> tuple[float, Input | Weight | None, float] | None:
     """``e`` as ``scale * leaf + offset``, or ``None`` if it is not of that form."""
     if isinstance(e, Const):
@@ -91,10 +106,11 @@ class AngleProgram:
         self._shared = self._split(shared, inputs=False)
         self._per_sample = self._split(per_sample, inputs=True)
 
-    def _split(self, exprs: list[Expr], *, inputs: bool):
+    def _split(self, exprs: list[Expr], *, inputs: bool) -> _SlotPart:
         """Affine slots as (positions, leaf indices, scales, offsets); the rest individually."""
-        pos, idx, scale, offset, general = [], [], [], [], []
+        pos, idx, scale, offset = [], [], [], []
         const_pos, const_val = [], []
+        general_pos, general = [], []
         for i, e in enumerate(exprs):
             aff = _affine(e)
             if aff is not None and aff[1] is None:
@@ -108,20 +124,20 @@ class AngleProgram:
                 scale.append(s)
                 offset.append(off)
             else:
-                general.append((i, e))
-        order = pos + const_pos + [i for i, _ in general]
+                general_pos.append(i)
+                general.append(e)
+        order = pos + const_pos + general_pos
         inverse = [0] * len(order)
         for k, i in enumerate(order):
             inverse[i] = k
-        return {
-            "idx": torch.tensor(idx, dtype=torch.long),
-            "scale": torch.tensor(scale, dtype=torch.float64),
-            "offset": torch.tensor(offset, dtype=torch.float64),
-            "consts": torch.tensor(const_val, dtype=torch.float64),
-            "general": general,
-            "inverse": torch.tensor(inverse, dtype=torch.long),
-            "identity_order": order == list(range(len(order))),
-        }
+        return _SlotPart(
+            idx=torch.tensor(idx, dtype=torch.long),
+            scale=torch.tensor(scale, dtype=torch.float64),
+            offset=torch.tensor(offset, dtype=torch.float64),
+            consts=torch.tensor(const_val, dtype=torch.float64),
+            general=general,
+            inverse=None if order == list(range(len(order))) else torch.tensor(inverse),
+        )
 
     def _leaf_index(self, leaf: Input | Weight) -> int:
         if isinstance(leaf, Input):
@@ -143,15 +159,20 @@ class AngleProgram:
         x = inputs.to(device=device, dtype=real) if inputs is not None else None
         cols = {}
         if x is not None:
-            cols = {n: x[:, o : o + s] for (n, o), s in zip(
-                self.input_offsets.items(), self._input_sizes(x), strict=True)}  # fmt: skip
-        wdict = {n: wvec[o : o + _len(weights[n])] for n, o in self.weight_offsets.items()}
-        shared = self._run(self._shared, wvec, cols, wdict, per_sample=False, batch=batch,
-                           real=real, device=device)  # fmt: skip
+            sizes = self._input_sizes(x)
+            cols = {
+                name: x[:, o : o + size]
+                for (name, o), size in zip(self.input_offsets.items(), sizes, strict=True)
+            }
+        wdict = {n: wvec[o : o + weights[n].numel()] for n, o in self.weight_offsets.items()}
+        shared = self._run(
+            self._shared, wvec, cols, wdict, per_sample=False, batch=batch, real=real, device=device
+        )
         if x is None:
             x = torch.zeros((batch, 0), dtype=real, device=device)
-        per_sample = self._run(self._per_sample, x, cols, wdict, per_sample=True, batch=batch,
-                               real=real, device=device)  # fmt: skip
+        per_sample = self._run(
+            self._per_sample, x, cols, wdict, per_sample=True, batch=batch, real=real, device=device
+        )
         return shared, per_sample
 
     def wanted(
@@ -172,18 +193,18 @@ class AngleProgram:
         return [offsets[i + 1] - offsets[i] for i in range(len(offsets) - 1)]
 
     @staticmethod
-    def _run(part, source, cols, wdict, *, per_sample, batch, real, device) -> torch.Tensor:
-        idx = part["idx"].to(device)
+    def _run(part: _SlotPart, source, cols, wdict, *, per_sample, batch, real, device):
         pieces = []
-        if len(idx):
-            scale = part["scale"].to(device=device, dtype=real)
-            offset = part["offset"].to(device=device, dtype=real)
+        if len(part.idx):
+            scale = part.scale.to(device=device, dtype=real)
+            offset = part.offset.to(device=device, dtype=real)
+            idx = part.idx.to(device)
             leaves = source[:, idx] if per_sample else source[idx]
             pieces.append(leaves * scale + offset)
-        if len(part["consts"]):
-            consts = part["consts"].to(device=device, dtype=real)
+        if len(part.consts):
+            consts = part.consts.to(device=device, dtype=real)
             pieces.append(consts.expand(batch, -1) if per_sample else consts)
-        for _, e in part["general"]:
+        for e in part.general:
             value = torch.as_tensor(e.evaluate(cols, wdict), dtype=real, device=device)
             if per_sample:
                 value = value.expand(batch)
@@ -192,8 +213,8 @@ class AngleProgram:
             shape = (batch, 0) if per_sample else (0,)
             return torch.zeros(shape, dtype=real, device=device)
         out = torch.cat(pieces, dim=-1) if len(pieces) > 1 else pieces[0]
-        if not part["identity_order"]:
-            out = out.index_select(-1, part["inverse"].to(device))
+        if part.inverse is not None:
+            out = out.index_select(-1, part.inverse.to(device))
         return out
 
 
@@ -209,7 +230,3 @@ def _numel(shape: tuple[int, ...]) -> int:
     for d in shape:
         n *= d
     return n
-
-
-def _len(t: torch.Tensor) -> int:
-    return t.numel()

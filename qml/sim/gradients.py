@@ -18,32 +18,15 @@ and return the angles' gradients, so the chain rule back to weights and inputs i
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import torch
 
 from qml.errors import DiffMethodError
-from qml.sim.compiled import CompiledPlan, _apply_contiguous, chunk_cotangent
+from qml.sim.compiled import CompiledPlan
+from qml.sim.memory import SHIFT_BATCH_BYTES
 
-__all__ = ["adjoint_expvals", "shift_expvals", "spsa_expvals", "mask_rules", "SHIFT_RULES"]
-
-_C_PLUS = (math.sqrt(2) + 1) / (4 * math.sqrt(2))
-_C_MINUS = (math.sqrt(2) - 1) / (4 * math.sqrt(2))
-TWO_TERM = ((math.pi / 2, 0.5), (-math.pi / 2, -0.5))
-FOUR_TERM = (
-    (math.pi / 2, _C_PLUS),
-    (-math.pi / 2, -_C_PLUS),
-    (3 * math.pi / 2, -_C_MINUS),
-    (-3 * math.pi / 2, _C_MINUS),
-)
-# gate -> (shift, coefficient) terms of d<O>/d(angle)
-SHIFT_RULES: dict[str, tuple[tuple[float, float], ...]] = {
-    name: TWO_TERM for name in ("rx", "ry", "rz", "phase", "u3", "rxx", "ryy", "rzz", "cphase")
-}
-SHIFT_RULES.update({name: FOUR_TERM for name in ("crx", "cry", "crz")})
-
-from qml.sim.memory import SHIFT_BATCH_BYTES  # noqa: E402 - one constant, two users
+__all__ = ["adjoint_expvals", "adjoint_backward", "shift_expvals", "spsa_expvals", "mask_rules"]
 
 
 def _refuse_double_backward(method: str) -> None:
@@ -81,67 +64,36 @@ class _Adjoint(torch.autograd.Function):
 
 
 def adjoint_backward(plan: CompiledPlan, shared, sample, state, g, *, dtype):
-    """Gradients of ``sum(g * expvals)`` w.r.t. ``(shared, sample)`` by the adjoint sweep."""
+    """Gradients of ``sum(g * expvals)`` w.r.t. ``(shared, sample)`` by the adjoint sweep.
+
+    Args:
+        plan: the compiled plan that ran the forward pass.
+        shared, sample: the slot angles ``(A_s,)`` and ``(B, A_p)``.
+        state: the final flat states ``(B, 2**n)``.
+        g: ``(B, n_obs)`` cotangent of the expectations.
+        dtype: the complex dtype of the run.
+
+    Returns:
+        ``(grad shared (A_s,), grad sample (B, A_p))``.
+    """
     n = plan.n
     batch = state.shape[0]
     with torch.enable_grad():
         s_ = shared.detach().requires_grad_(True)
         p_ = sample.detach().requires_grad_(True)
         t = plan.tables(s_, p_, dtype=dtype)
-        mats: list[torch.Tensor] = []
-        cots: list[torch.Tensor] = []
+        pairs: list[tuple[torch.Tensor, torch.Tensor]] = []
         psi = state.detach()
         lam = plan.measure.weighted_apply(psi, g.detach())
         groups = plan.schedule.groups
         first = 1 if plan.product_start else 0
-        for gi in range(len(groups) - 1, first - 1, -1):
-            grp = groups[gi]
-            if grp.kind == "f1":
-                for w0, wires in reversed(plan._chunks[gi]):
-                    k = plan.chunk_matrix(t, gi, wires)
-                    kd = k.detach()
-                    kh = kd.conj().transpose(-1, -2)
-                    psi = _apply_contiguous(psi, kh, w0, len(wires), n)
-                    cot = 2 * chunk_cotangent(lam, psi, w0, len(wires), n)
-                    mats.append(k)
-                    cots.append(cot if k.dim() == 3 else cot.sum(0))
-                    lam = _apply_contiguous(lam, kh, w0, len(wires), n)
-            elif grp.kind == "perm":
-                with torch.no_grad():
-                    psi = plan.apply_group(psi, t, gi, dtype=dtype, adjoint=True)
-                    lam = plan.apply_group(lam, t, gi, dtype=dtype, adjoint=True)
-            elif grp.kind == "diag":
-                d = plan.diag_tensor(t, gi, dtype=dtype)
-                dc = d.detach().conj()
-                shape = (batch,) + (2,) * n
-                psi = (psi.view(shape) * dc).reshape(batch, -1)
-                prod = lam.view(shape) * psi.view(shape).conj()
-                mats.append(d)
-                cots.append(2 * prod.sum_to_size(d.shape))
-                lam = (lam.view(shape) * dc).reshape(batch, -1)
-            else:
-                (ref,) = grp.items
-                from qml.gates import gate_matrix
-
-                m = gate_matrix(ref.spec, plan.gate_angles(t, ref), dtype=dtype, device=psi.device)
-                md = m.detach()
-                with torch.no_grad():
-                    psi = plan.apply_group(psi, t, gi, dtype=dtype, adjoint=True)
-                    lam_after = lam
-                    lam = plan.apply_group(lam, t, gi, dtype=dtype, adjoint=True)
-                axes = [w + 1 for w in ref.wires]
-                front = list(range(1, len(axes) + 1))
-                shape = (batch,) + (2,) * n
-                lv = lam_after.view(shape).movedim(axes, front).reshape(batch, md.shape[-1], -1)
-                pv = psi.view(shape).movedim(axes, front).reshape(batch, md.shape[-1], -1)
-                cot = 2 * lv @ pv.conj().transpose(-1, -2)
-                mats.append(m)
-                cots.append(cot if m.dim() == 3 else cot.sum(0))
+        for group in reversed(groups[first:]):
+            psi, lam, step = group.adjoint_step(psi, lam, t, n=n)
+            pairs.extend(step)
         if plan.product_start or plan.schedule.prep is not None:
             init = plan.initial_state(t, batch, dtype=dtype, device=psi.device)
-            mats.append(init)
-            cots.append(2 * lam)
-        live = [(m, c) for m, c in zip(mats, cots, strict=True) if m.requires_grad]
+            pairs.append((init, 2 * lam))
+        live = [(m, c) for m, c in pairs if m.requires_grad]
         if not live:
             return torch.zeros_like(shared), torch.zeros_like(sample)
         gs, gp = torch.autograd.grad(
@@ -206,8 +158,9 @@ class _Shift(torch.autograd.Function):
                 for j, (is_shared, slot, shift, _) in enumerate(chunk):
                     (s_rows if is_shared else p_rows)[j, :, slot] += shift
                 rows = len(chunk) * batch  # -1 cannot be inferred when a side has no slots
-                values = ctx.evaluate(s_rows.reshape(rows, shared.shape[-1]),
-                                      p_rows.reshape(rows, sample.shape[-1]))  # fmt: skip
+                values = ctx.evaluate(
+                    s_rows.reshape(rows, shared.shape[-1]), p_rows.reshape(rows, sample.shape[-1])
+                )
                 contracted = (values.reshape(len(chunk), batch, -1) * g).sum(-1)  # (J, B)
                 for j, (is_shared, slot, _, coeff) in enumerate(chunk):
                     if is_shared:
@@ -274,10 +227,3 @@ def _rademacher(shape, generator) -> torch.Tensor:
 def spsa_expvals(shared, sample, evaluate: Evaluate, *, eps: float, generator) -> torch.Tensor:
     """Expectations whose backward is a simultaneous-perturbation (SPSA) estimate."""
     return _Spsa.apply(shared, sample, evaluate, eps, generator)
-
-
-def unshiftable(name: str) -> DiffMethodError:
-    return DiffMethodError(
-        f"parameter-shift has no rule for the angles of {name!r}; use diff_method='adjoint' "
-        "or 'backprop'"
-    )

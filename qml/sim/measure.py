@@ -127,8 +127,10 @@ def sample_bits(
         idx = torch.multinomial(p, shots, replacement=True, generator=generator)  # (B, shots)
     else:  # inverse-CDF sampling: torch.multinomial takes at most 2**24 categories
         cdf = p.cumsum(-1)
-        u = torch.rand((p.shape[0], shots), generator=generator, dtype=torch.float64,
-                       device=gen_device) * cdf[:, -1:]  # fmt: skip
+        u = torch.rand(
+            (p.shape[0], shots), generator=generator, dtype=torch.float64, device=gen_device
+        )
+        u = u * cdf[:, -1:]
         idx = torch.searchsorted(cdf, u, right=True).clamp_max(p.shape[-1] - 1)
     shifts = torch.arange(n_bits - 1, -1, -1, device=idx.device)
     bits = (idx.unsqueeze(-1) >> shifts) & 1

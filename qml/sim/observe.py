@@ -9,6 +9,7 @@ matrices) goes through the generic kernels. The same tables give ``O |psi>`` for
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
@@ -38,6 +39,88 @@ def _signs(n: int, wires: Sequence[int], offset: int = 0) -> np.ndarray:
     return 1.0 - 2.0 * parity
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """Z-product terms as sign tables: ``signs[:, t]`` over a register's basis states, and
+    ``weights[t, j]`` the coefficient of term ``t`` in observable ``j``."""
+
+    signs: torch.Tensor  # (2**m, T)
+    weights: torch.Tensor  # (T, n_z)
+
+
+@dataclass(frozen=True)
+class _Straddling:
+    """Terms on both halves: sign ``first[:, t]`` (first half) times ``second[:, t]``."""
+
+    first: torch.Tensor  # (2**h, T)
+    second: torch.Tensor  # (2**(n-h), T)
+    weights: torch.Tensor  # (T, n_z)
+
+
+@dataclass(frozen=True)
+class _SignTables:
+    """The Z-type observables' signs: one ``full`` ``(2**n, n_z)`` table for small registers;
+    for large ones, per half of the register the terms that lie inside it, and the terms that
+    straddle both (each term's sign factorises over the halves)."""
+
+    full: torch.Tensor | None = None
+    first_half: _Terms | None = None
+    second_half: _Terms | None = None
+    straddling: _Straddling | None = None
+
+    def to(self, real: torch.dtype, device) -> _SignTables:
+        def move(v):
+            if v is None:
+                return None
+            if isinstance(v, torch.Tensor):
+                return v.to(dtype=real, device=device)
+            return type(v)(*(move(getattr(v, f.name)) for f in fields(v)))
+
+        return _SignTables(*(move(getattr(self, f.name)) for f in fields(self)))
+
+
+def _sign_tables(n: int, h: int, split: bool, zs: Sequence[Observable]) -> _SignTables:
+    if not split:
+        table = np.zeros((2**n, len(zs)))
+        for j, o in enumerate(zs):
+            for c, t in o.terms():
+                assert isinstance(t, PauliWord)
+                table[:, j] = table[:, j] + c * _signs(n, list(t.paulis))
+        return _SignTables(full=torch.as_tensor(table))
+    first: list = []  # (signs of the first half, weights) per term inside the first half
+    second: list = []
+    both: list = []  # (first-half signs, second-half signs, weights)
+    for j, o in enumerate(zs):
+        for c, t in o.terms():
+            assert isinstance(t, PauliWord)
+            ws = list(t.paulis)
+            s1 = _signs(h, [w for w in ws if w < h])
+            s2 = _signs(n - h, [w for w in ws if w >= h], offset=h)
+            row = np.zeros(len(zs))
+            row[j] = c
+            if ws and min(ws) >= h:
+                second.append((s2, row))
+            elif not ws or max(ws) < h:
+                first.append((s1, row))
+            else:
+                both.append((s1, s2, row))
+
+    def terms(parts: list) -> _Terms | None:
+        if not parts:
+            return None
+        signs = torch.as_tensor(np.array([p[0] for p in parts]).T)
+        return _Terms(signs, torch.as_tensor(np.array([p[1] for p in parts])))
+
+    straddling = None
+    if both:
+        straddling = _Straddling(
+            torch.as_tensor(np.array([p[0] for p in both]).T),
+            torch.as_tensor(np.array([p[1] for p in both]).T),
+            torch.as_tensor(np.array([p[2] for p in both])),
+        )
+    return _SignTables(first_half=terms(first), second_half=terms(second), straddling=straddling)
+
+
 class Measurement:
     """Expectations of ``observables`` on ``(B, 2**n)`` states, and ``sum_k g_k O_k |psi>``."""
 
@@ -49,44 +132,13 @@ class Measurement:
         self.split = n > FULL_TABLE_MAX_QUBITS
         self.h = n // 2
         zs = [self.observables[k] for k in self.z_cols]
-        if not self.split:
-            table = np.zeros((2**n, len(zs)))
-            for j, o in enumerate(zs):
-                for c, t in o.terms():
-                    assert isinstance(t, PauliWord)
-                    table[:, j] = table[:, j] + c * _signs(n, list(t.paulis))
-            self._np = {"full": table}
-        else:
-            # Each term's sign factorises over the two halves of the register. Terms inside the
-            # first half need only the first half's marginal, those inside the second half the
-            # second's; only terms that straddle both need the joint probabilities.
-            h = self.h
-            parts: dict[str, list] = {"a": [], "b": [], "c": []}
-            for j, o in enumerate(zs):
-                for c, t in o.terms():
-                    assert isinstance(t, PauliWord)
-                    ws = list(t.paulis)
-                    first = _signs(h, [w for w in ws if w < h])
-                    second = _signs(n - h, [w for w in ws if w >= h], offset=h)
-                    row = np.zeros(len(zs))
-                    row[j] = c
-                    key = "b" if ws and min(ws) >= h else ("a" if not ws or max(ws) < h else "c")
-                    parts[key].append((first, second, row))
-            tables: dict[str, np.ndarray] = {}
-            for key, terms in parts.items():
-                if terms:
-                    tables[key + "1"] = np.array([t[0] for t in terms]).T
-                    tables[key + "2"] = np.array([t[1] for t in terms]).T
-                    tables[key + "w"] = np.array([t[2] for t in terms])
-            self._np = tables
-        self._cache: dict = {}
+        self._signs = _sign_tables(n, self.h, self.split, zs)
+        self._cache: dict[tuple[torch.dtype, str], _SignTables] = {}
 
-    def _tables(self, real: torch.dtype, device) -> dict[str, torch.Tensor]:
+    def _tables(self, real: torch.dtype, device) -> _SignTables:
         key = (real, str(device))
         if key not in self._cache:
-            self._cache[key] = {
-                k: torch.as_tensor(v, dtype=real, device=device) for k, v in self._np.items()
-            }
+            self._cache[key] = self._signs.to(real, device)
         return self._cache[key]
 
     def expvals(self, state: torch.Tensor) -> torch.Tensor:
@@ -97,17 +149,18 @@ class Measurement:
         if self.z_cols:
             probs = (state * state.conj()).real
             t = self._tables(real, state.device)
-            if not self.split:
-                z = probs @ t["full"]
+            if t.full is not None:
+                z = probs @ t.full
             else:
                 p = probs.view(batch, 2**self.h, -1)
                 z = torch.zeros((batch, len(self.z_cols)), dtype=real, device=state.device)
-                if "a1" in t:  # terms in the first half: its marginal
-                    z = z + (p.sum(2) @ t["a1"]) @ t["aw"]
-                if "b1" in t:  # terms in the second half
-                    z = z + (p.sum(1) @ t["b2"]) @ t["bw"]
-                if "c1" in t:  # straddling terms: s1^T P s2 per term
-                    z = z + ((p @ t["c2"]) * t["c1"]).sum(1) @ t["cw"]
+                if t.first_half is not None:  # terms in the first half: its marginal
+                    z = z + (p.sum(2) @ t.first_half.signs) @ t.first_half.weights
+                if t.second_half is not None:  # terms in the second half
+                    z = z + (p.sum(1) @ t.second_half.signs) @ t.second_half.weights
+                if t.straddling is not None:  # straddling terms: s1^T P s2 per term
+                    st = t.straddling
+                    z = z + ((p @ st.second) * st.first).sum(1) @ st.weights
             cols.append((self.z_cols, z))
         if self.other_cols:
             generic = [self._generic(state, self.observables[k]) for k in self.other_cols]
@@ -148,18 +201,21 @@ class Measurement:
         if self.z_cols:
             t = self._tables(real, state.device)
             gz = g[:, self.z_cols].to(real)
-            if not self.split:
-                diag = gz @ t["full"].T  # (B, 2**n)
+            if t.full is not None:
+                diag = gz @ t.full.T  # (B, 2**n)
             else:
                 h = 2**self.h
                 d3 = torch.zeros((batch, h, 2**self.n // h), dtype=real, device=state.device)
-                if "a1" in t:
-                    d3 = d3 + ((gz @ t["aw"].T) @ t["a1"].T)[:, :, None]
-                if "b1" in t:
-                    d3 = d3 + ((gz @ t["bw"].T) @ t["b2"].T)[:, None, :]
-                if "c1" in t:
-                    w = gz @ t["cw"].T
-                    d3 = d3 + torch.einsum("it,bt,jt->bij", t["c1"], w, t["c2"])
+                if t.first_half is not None:
+                    half = t.first_half
+                    d3 = d3 + ((gz @ half.weights.T) @ half.signs.T)[:, :, None]
+                if t.second_half is not None:
+                    half = t.second_half
+                    d3 = d3 + ((gz @ half.weights.T) @ half.signs.T)[:, None, :]
+                if t.straddling is not None:
+                    st = t.straddling
+                    w = gz @ st.weights.T
+                    d3 = d3 + torch.einsum("it,bt,jt->bij", st.first, w, st.second)
                 diag = d3.reshape(batch, -1)
             lam = lam + diag * state
         for k in self.other_cols:

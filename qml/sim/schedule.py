@@ -1,108 +1,121 @@
 """Compile-time scheduling: gate fusion and grouping into few, large kernels.
 
-The circuit's gates become a list of *groups*, each applied to the state in one pass:
+The circuit's gates become a list of groups (:mod:`qml.sim.groups`), each applied to the state
+in one pass or a few:
 
-- ``f1``: runs of single-qubit gates fused per wire into one 2x2 block; blocks on distinct wires
-  are applied together as Kronecker products over contiguous chunks of wires;
-- ``perm``: fixed permutation gates (CNOT, SWAP, Toffoli: ladders, rings, SWAP networks)
-  composed into one index permutation of the basis;
-- ``diag``: diagonal gates (CZ, RZZ, CRZ, CPHASE) multiplied into one diagonal;
-- ``dense``: any other multi-qubit gate, applied as its own matrix.
+- :class:`~qml.sim.groups.SingleQubitGroup`: runs of single-qubit gates fused per wire into one
+  2x2 block; blocks on distinct wires are applied together as Kronecker products over
+  contiguous chunks of wires;
+- :class:`~qml.sim.groups.PermutationGroup`: fixed permutation gates (CNOT, SWAP, Toffoli:
+  ladders, rings, SWAP networks) composed into one index permutation of the basis;
+- :class:`~qml.sim.groups.DiagonalGroup`: diagonal gates (CZ, RZZ, CRZ, CPHASE) multiplied into
+  one diagonal;
+- :class:`~qml.sim.groups.DenseGroup`: any other multi-qubit gate, applied as its own matrix.
 
-A gate joins the latest group of its class if it commutes with every group after that one
+A gate joins the latest group of its kind if it commutes with every group after that one
 (it touches none of their wires); single-qubit gates wait (per wire) until a multi-qubit gate
 touches their wire, so they fuse as far as the circuit allows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
+from dataclasses import dataclass
 
 from qml.circuit import Circuit, StatePrep
+from qml.expr import Expr
 from qml.gates import GateSpec
+from qml.sim.groups import (
+    Block,
+    DenseGroup,
+    DiagonalGroup,
+    GateRef,
+    Group,
+    PermutationGroup,
+    SingleQubitGroup,
+)
 
-__all__ = ["GateRef", "Group", "Schedule", "build_schedule", "PERM_GATES", "perm_index"]
+__all__ = ["Schedule", "ShiftRule", "build_schedule", "group_kind"]
 
-PERM_GATES = ("cnot", "swap", "ccx")
-
-
-@dataclass(frozen=True)
-class GateRef:
-    """One gate occurrence: its spec, wires and the angle slots of its parameters."""
-
-    spec: GateSpec
-    wires: tuple[int, ...]
-    slots: tuple[int, ...]
-
-
-@dataclass
-class Group:
-    """Gates applied in one pass; ``items`` are GateRefs, or (wire, [GateRef]) blocks for f1."""
-
-    kind: str  # "f1" | "perm" | "diag" | "dense"
-    wires: set[int] = field(default_factory=set)
-    items: list = field(default_factory=list)
+ShiftRule = tuple[tuple[float, float], ...]
 
 
 @dataclass
 class Schedule:
+    """A circuit's groups and its angle slots.
+
+    Attributes:
+        n_qubits: wires of the circuit.
+        prep: the amplitude encoding that starts the circuit, if any.
+        prep_slots: the slots of its features.
+        groups: the gate groups in application order.
+        slot_exprs: the expression of each slot, in slot order.
+        slot_rule: the parameter-shift rule of each slot (``None`` for prep features).
+    """
+
     n_qubits: int
     prep: StatePrep | None
     prep_slots: tuple[int, ...]
     groups: list[Group]
-    slot_exprs: list  # Expr per slot, in slot order
-    slot_gate: list[str]  # gate name per slot ("amplitude" for prep features)
+    slot_exprs: list[Expr]
+    slot_rule: list[ShiftRule | None]
 
 
-def _kind(spec: GateSpec) -> str:
+def group_kind(spec: GateSpec) -> type[Group]:
+    """The group class a multi-qubit gate joins (single-qubit gates fuse into blocks)."""
     if spec.num_wires == 1:
-        return "f1"
-    if spec.name in PERM_GATES:
-        return "perm"
+        return SingleQubitGroup
+    if spec.permutation is not None:
+        return PermutationGroup
     if spec.diagonal:
-        return "diag"
-    return "dense"
+        return DiagonalGroup
+    return DenseGroup
 
 
 def build_schedule(circuit: Circuit) -> Schedule:
     """Group the gates of ``circuit`` (see module docstring)."""
     n = circuit.n_qubits
-    slot_exprs: list = []
-    slot_gate: list[str] = []
+    slot_exprs: list[Expr] = []
+    slot_rule: list[ShiftRule | None] = []
     prep: StatePrep | None = None
     prep_slots: tuple[int, ...] = ()
     groups: list[Group] = []
     pending: dict[int, list[GateRef]] = {w: [] for w in range(n)}
 
-    def place(kind: str, wires: set[int], item) -> None:
-        if kind != "dense":
-            for g in reversed(groups):
-                if g.kind == kind:
-                    g.items.append(item)
-                    g.wires |= wires
-                    return
-                if g.wires & wires:
-                    break
-        groups.append(Group(kind, set(wires), [item]))
+    def join(kind: type[Group], wires: set[int]) -> Group | None:
+        """The latest group of ``kind`` that every later group commutes past, if any."""
+        if not kind.mergeable:
+            return None
+        for g in reversed(groups):
+            if type(g) is kind:
+                return g
+            if g.wires & wires:
+                return None
+        return None
+
+    def place(kind: type[Group], wires: set[int], item: GateRef | Block) -> None:
+        g = join(kind, wires)
+        if g is None:
+            groups.append(kind.of(item))
+        else:
+            g.add(item)
 
     def flush(w: int) -> None:
         if pending[w]:
-            place("f1", {w}, (w, pending[w]))
+            place(SingleQubitGroup, {w}, Block(w, tuple(pending[w])))
             pending[w] = []
 
     for op in circuit:
         start = len(slot_exprs)
         slot_exprs.extend(op.params)
-        slot_gate.extend([op.name] * len(op.params))
         slots = tuple(range(start, len(slot_exprs)))
         if isinstance(op, StatePrep):
+            slot_rule.extend([None] * len(op.params))
             prep, prep_slots = op, slots
             continue
+        slot_rule.extend([op.spec.shift_rule] * len(op.params))
         ref = GateRef(op.spec, op.wires, slots)
-        kind = _kind(op.spec)
-        if kind == "f1":
+        kind = group_kind(op.spec)
+        if kind is SingleQubitGroup:
             pending[op.wires[0]].append(ref)
             continue
         for w in op.wires:
@@ -110,28 +123,4 @@ def build_schedule(circuit: Circuit) -> Schedule:
         place(kind, set(op.wires), ref)
     for w in range(n):
         flush(w)
-    return Schedule(n, prep, prep_slots, groups, slot_exprs, slot_gate)
-
-
-def perm_index(n: int, gates: list[GateRef]) -> np.ndarray:
-    """Index ``idx`` with ``new_state[j] = old_state[idx[j]]`` after applying ``gates`` in order.
-
-    Returns:
-        ``(2**n,)`` int64.
-    """
-    idx = np.arange(2**n, dtype=np.int64)
-    for ref in reversed(gates):  # new[j] = old[f1(f2(...fm(j)))]: apply fm first
-        bits = [1 << (n - 1 - w) for w in ref.wires]
-        if ref.spec.name == "cnot":
-            c, t = bits
-            idx = np.where(idx & c, idx ^ t, idx)
-        elif ref.spec.name == "ccx":
-            c0, c1, t = bits
-            idx = np.where(((idx & c0) != 0) & ((idx & c1) != 0), idx ^ t, idx)
-        elif ref.spec.name == "swap":
-            a, b = bits
-            differ = ((idx & a) != 0) != ((idx & b) != 0)
-            idx = np.where(differ, idx ^ (a | b), idx)
-        else:  # pragma: no cover - PERM_GATES lists the cases above
-            raise AssertionError(ref.spec.name)
-    return idx
+    return Schedule(n, prep, prep_slots, groups, slot_exprs, slot_rule)

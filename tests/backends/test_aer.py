@@ -24,11 +24,11 @@ def test_one_execution_per_forward_and_bounded_shift_steps():
     with torch.no_grad():
         aer(x)
     assert (aer.stats.calls, aer.stats.circuits) == (1, 8)
-    aer.stats.reset()
+    aer.reset_stats()
     aer(x).sum().backward()
     assert aer.stats.calls == 2  # the forward, then every shifted circuit in one execution
     assert aer.stats.circuits == 8 + 2 * 6 * 8  # the 6 weight angles: x asks no gradient
-    aer.stats.reset()
+    aer.reset_stats()
     aer(x.requires_grad_()).sum().backward()
     assert aer.stats.calls == 2
     assert aer.stats.circuits == 8 + 2 * (3 + 6) * 8  # input angles shifted too

@@ -1,16 +1,22 @@
 """One conformance suite for every registered backend that is installed.
 
+The suite runs over the registry (``qml.backends.available_backends()``): ``BUILD`` says how to
+build each registered prefix, and a registered backend without an entry fails the suite.
+
 The native backend is the reference here (it is itself checked against Qiskit Statevector and
 PennyLane default.qubit in tests/qml/test_reference.py): every backend must give the same
 expectations (exact: 1e-6; shots: within 5 sigma), the same gradients, and the same training
 trajectory of a tiny model.
 """
 
+from dataclasses import dataclass
+
 import pytest
 import torch
 
 import qml
 from circuits import ansatze, encodings
+from qml.backends import available_backends
 from qml.errors import BackendError, DiffMethodError
 from tests.qml.random_circuits import (
     random_circuit,
@@ -20,16 +26,37 @@ from tests.qml.random_circuits import (
 )
 from tests.tolerances import shot_bound
 
-BACKENDS = [
-    ("torch", "backprop"),
-    ("torch", "parameter-shift"),
-    ("pennylane:default.qubit", "backprop"),
-    ("pennylane:default.qubit", "parameter-shift"),
-    ("pennylane:lightning.qubit", "parameter-shift"),
-    ("pennylane:default.mixed", "parameter-shift"),
-    ("aer", "parameter-shift"),
-    ("aer", "spsa"),
-]
+
+@dataclass(frozen=True, kw_only=True)
+class Build:
+    """How the suite builds the backends of one registered prefix.
+
+    Attributes:
+        runs: ``(backend name, diff_method)`` pairs compared with the native backprop.
+        shift: the name whose parameter-shift gradients are checked angle by angle.
+        amplitudes: whether it runs amplitude embeddings.
+    """
+
+    runs: tuple[tuple[str, str], ...]
+    shift: str
+    amplitudes: bool = True
+
+
+BUILD = {
+    "torch": Build(runs=(("torch", "backprop"), ("torch", "parameter-shift")), shift="torch"),
+    "pennylane": Build(
+        runs=(
+            ("pennylane:default.qubit", "backprop"),
+            ("pennylane:default.qubit", "parameter-shift"),
+            ("pennylane:lightning.qubit", "parameter-shift"),
+            ("pennylane:default.mixed", "parameter-shift"),
+        ),
+        shift="pennylane:default.qubit",
+    ),
+    "aer": Build(runs=(("aer", "parameter-shift"), ("aer", "spsa")), shift="aer", amplitudes=False),
+}
+REGISTERED = [BUILD[prefix] for prefix in available_backends() if prefix in BUILD]
+BACKENDS = [run for build in REGISTERED for run in build.runs]
 TOL = {"pennylane:default.mixed": 1e-6}
 
 
@@ -41,9 +68,14 @@ def installed(name: str) -> bool:
     return True
 
 
+def test_every_registered_backend_has_a_conformance_entry():
+    assert sorted(set(available_backends()) - set(BUILD)) == []
+
+
 def make(circuit, obs, weights, backend, method, **kw):
-    layer = qml.QuantumLayer(circuit, obs, backend=backend, diff_method=method,
-                             dtype=torch.complex128, **kw)  # fmt: skip
+    layer = qml.QuantumLayer(
+        circuit, obs, backend=backend, diff_method=method, dtype=torch.complex128, **kw
+    )
     with torch.no_grad():
         for k, v in weights.items():
             getattr(layer, k).copy_(torch.as_tensor(v))
@@ -110,8 +142,9 @@ def test_shots_within_five_sigma_on_pennylane():
     x = torch.tensor([[0.4, -0.9]], dtype=torch.float64)
     exact = make(c, [qml.Z(0), qml.X(1)], w, "torch", "backprop")(x).detach()
     shots = 5000
-    noisy = make(c, [qml.Z(0), qml.X(1)], w, "pennylane:default.qubit", "parameter-shift",
-                 shots=shots)(x).detach()  # fmt: skip
+    noisy = make(
+        c, [qml.Z(0), qml.X(1)], w, "pennylane:default.qubit", "parameter-shift", shots=shots
+    )(x).detach()
     bound = shot_bound(1 - exact**2, shots)
     assert torch.all((noisy - exact).abs() <= bound)
 
@@ -120,17 +153,17 @@ def test_parameter_shift_packs_every_shift_into_few_executions():
     c = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
     layer = qml.QuantumLayer(c, backend="pennylane:default.qubit", diff_method="parameter-shift")
     x = torch.rand(4, 3, requires_grad=True)
-    layer.stats.reset()
+    layer.reset_stats()
     layer(x).sum().backward()
     slots = 3 + 6  # encoding angles (per sample) + weights
     assert layer.stats.calls == 2  # one forward, one packed backward
     assert layer.stats.circuits == 4 + 2 * slots * 4  # forward rows + two shifts per slot/sample
-    layer.stats.reset()
+    layer.reset_stats()
     layer(x.detach()).sum().backward()  # no input gradient: only the 6 weight angles shift
     assert layer.stats.circuits == 4 + 2 * 6 * 4
 
 
-SHIFTING = ["torch", "pennylane:default.qubit", "aer"]
+SHIFTING = [build.shift for build in REGISTERED]
 
 
 def _mixed_circuit():
@@ -158,7 +191,7 @@ def test_parameter_shift_shifts_exactly_the_angles_asked_for(backend, x_grad, w_
         layer = make(c, obs, w, "torch" if name == "ref" else backend, method)
         layer.requires_grad_(w_grad)
         xi = x.clone().requires_grad_(x_grad)
-        layer.stats.reset()
+        layer.reset_stats()
         (layer(xi) * torch.tensor([1.0, -2.0], dtype=torch.float64)).sum().backward()
         grads[name] = (xi.grad, layer.w.grad)
         if name == "shift":
@@ -182,14 +215,13 @@ def test_parameter_shift_when_one_side_has_no_angles(backend):
     c.ry(0, w[0] * x[0]).rx(1, w[1] + x[1]).cnot(0, 1)
     weights = {"w": torch.tensor([0.7, -0.2], dtype=torch.float64)}
     xs = torch.tensor([[0.5, 1.0], [0.1, -0.3]], dtype=torch.float64)
-    ref, shift = (make(c, [qml.Z(1)], weights, b, m)
-                  for b, m in (("torch", "backprop"), (backend, "parameter-shift")))  # fmt: skip
+    pairs = (("torch", "backprop"), (backend, "parameter-shift"))
+    ref, shift = (make(c, [qml.Z(1)], weights, b, m) for b, m in pairs)
     ref(xs).sum().backward()
     shift(xs).sum().backward()
     torch.testing.assert_close(shift.w.grad, ref.w.grad, atol=1e-6, rtol=0)
     only_w = ansatze.basic_entangler(2, layers=1)
-    ref, shift = (make(only_w, [qml.Z(0)], {}, b, m)
-                  for b, m in (("torch", "backprop"), (backend, "parameter-shift")))  # fmt: skip
+    ref, shift = (make(only_w, [qml.Z(0)], {}, b, m) for b, m in pairs)
     with torch.no_grad():
         shift.theta.copy_(ref.theta)
     ref().sum().backward()
@@ -197,7 +229,7 @@ def test_parameter_shift_when_one_side_has_no_angles(backend):
     torch.testing.assert_close(shift.theta.grad, ref.theta.grad, atol=1e-6, rtol=0)
 
 
-@pytest.mark.parametrize("backend", ["torch", "pennylane:default.qubit"])  # aer: no amplitudes
+@pytest.mark.parametrize("backend", [build.shift for build in REGISTERED if build.amplitudes])
 def test_parameter_shift_refuses_amplitudes_it_cannot_differentiate(backend):
     if not installed(backend):
         pytest.skip(f"{backend} not installed")

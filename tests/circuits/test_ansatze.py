@@ -103,20 +103,22 @@ def test_hardware_efficient_matches_pennylane_gates(n, entangler, pattern):
 @pytest.mark.parametrize("n", [2, 3, 4, 5])
 @pytest.mark.parametrize("entanglement", list(ansatze.ENTANGLEMENTS))
 def test_entangler_map_matches_qiskit(n, entanglement):
-    for rep in range(4):
-        expected = [tuple(p) for p in get_entangler_map(2, n, entanglement, rep)]
-        assert ansatze.entangler_map(n, entanglement, rep=rep) == expected
+    for layer in range(4):
+        expected = [tuple(p) for p in get_entangler_map(2, n, entanglement, layer)]
+        assert ansatze.entangler_map(n, entanglement, layer=layer) == expected
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
 @pytest.mark.parametrize("entanglement", list(ansatze.ENTANGLEMENTS))
 def test_real_amplitudes_matches_qiskit(n, entanglement):
-    reps = 3
-    w = np.random.default_rng(40 + n).normal(size=(reps + 1, n))
+    layers = 3
+    w = np.random.default_rng(40 + n).normal(size=(layers + 1, n))
     got = flat(
-        ours(ansatze.real_amplitudes(n, reps=reps, entanglement=entanglement), None, {"theta": w})
+        ours(
+            ansatze.real_amplitudes(n, layers=layers, entanglement=entanglement), None, {"theta": w}
+        )
     )
-    qc = qiskit_real_amplitudes(n, reps=reps, entanglement=entanglement)
+    qc = qiskit_real_amplitudes(n, reps=layers, entanglement=entanglement)
     values = w.reshape(-1)
     bound = qc.assign_parameters({p: float(values[p.index]) for p in qc.parameters})
     ref = reverse_index_bits(Statevector(bound).data, n)
@@ -225,8 +227,13 @@ def test_qcnn_stack_reduces_to_one_wire():
         c = c + pool
     assert active == (0,)
     assert c.weight_shapes == {
-        "conv0": (6,), "pool0": (2,), "conv1": (6,), "pool1": (2,), "conv2": (6,), "pool2": (2,),
-    }  # fmt: skip
+        "conv0": (6,),
+        "pool0": (2,),
+        "conv1": (6,),
+        "pool1": (2,),
+        "conv2": (6,),
+        "pool2": (2,),
+    }
 
 
 @pytest.mark.parametrize(
@@ -243,10 +250,10 @@ def test_qcnn_stack_reduces_to_one_wire():
         (lambda: ansatze.hardware_efficient(2, layers=1, rotations=()), r"\(\)"),
         (lambda: ansatze.hardware_efficient(2, layers=1, entangler="swap"), "'swap'"),
         (lambda: ansatze.hardware_efficient(2, layers=1, pattern="star"), "'star'"),
-        (lambda: ansatze.real_amplitudes(3, reps=0), "reps .* got 0"),
+        (lambda: ansatze.real_amplitudes(3, layers=0), "layers .* got 0"),
         (lambda: ansatze.real_amplitudes(3, entanglement="diag"), "'diag'"),
         (lambda: ansatze.real_amplitudes(3, entanglement=[(0, 3)]), r"\(0, 3\)"),
-        (lambda: ansatze.entangler_map(3, "full", rep=-1), "got -1"),
+        (lambda: ansatze.entangler_map(3, "full", layer=-1), "got -1"),
         (lambda: ansatze.qcnn_conv(1), r"\(0,\)"),
         (lambda: ansatze.qcnn_conv(4, wires=[2]), r"\(2,\)"),
         (lambda: ansatze.qcnn_pool(4, wires=[0, 4]), "wire 4"),

@@ -54,13 +54,13 @@ def _hadamards(n: int) -> qml.Circuit:
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-@pytest.mark.parametrize("reps", [1, 2])
-def test_iqp_matches_iqp_embedding(n, reps):
+@pytest.mark.parametrize("layers", [1, 2])
+def test_iqp_matches_iqp_embedding(n, layers):
     x = features(2 + n, (BATCH, n))
-    got = ours(encodings.iqp(n, reps=reps), x)
+    got = ours(encodings.iqp(n, layers=layers), x)
 
     def ref(sample):
-        pl.IQPEmbedding(sample, wires=range(n), n_repeats=reps)
+        pl.IQPEmbedding(sample, wires=range(n), n_repeats=layers)
 
     np.testing.assert_allclose(got, pennylane_states(n, ref, x), atol=ATOL, rtol=0)
 
@@ -68,7 +68,7 @@ def test_iqp_matches_iqp_embedding(n, reps):
 def test_iqp_custom_pattern_matches_iqp_embedding():
     n, pattern = 4, [(0, 2), (3, 1), (1, 2)]
     x = features(3, (BATCH, n))
-    got = ours(encodings.iqp(n, reps=2, pattern=pattern), x)
+    got = ours(encodings.iqp(n, layers=2, pattern=pattern), x)
 
     def ref(sample):
         pl.IQPEmbedding(sample, wires=range(n), n_repeats=2, pattern=pattern)
@@ -88,17 +88,17 @@ def qiskit_states(qc, x: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("n", [2, 3, 4])
 @pytest.mark.parametrize("entanglement", list(ansatze.ENTANGLEMENTS))
 def test_zz_feature_map_matches_qiskit(n, entanglement):
-    reps = 3  # sca changes with the repetition
+    layers = 3  # sca changes with the layer
     x = features(4 + n, (BATCH, n))
-    got = ours(encodings.zz_feature_map(n, reps=reps, entanglement=entanglement), x)
-    ref = qiskit_states(qiskit_zz_feature_map(n, reps=reps, entanglement=entanglement), x)
+    got = ours(encodings.zz_feature_map(n, layers=layers, entanglement=entanglement), x)
+    ref = qiskit_states(qiskit_zz_feature_map(n, reps=layers, entanglement=entanglement), x)
     np.testing.assert_allclose(got, ref, atol=ATOL, rtol=0)
 
 
 def test_zz_feature_map_explicit_pairs_and_alpha_match_qiskit():
     n, pairs = 3, [(2, 0), (1, 2)]
     x = features(5, (BATCH, n))
-    got = ours(encodings.zz_feature_map(n, reps=2, entanglement=pairs, alpha=1.3), x)
+    got = ours(encodings.zz_feature_map(n, layers=2, entanglement=pairs, alpha=1.3), x)
     qiskit_ent = {1: [(q,) for q in range(n)], 2: pairs}  # Qiskit wants pairs by Pauli size
     ref = qiskit_states(qiskit_zz_feature_map(n, reps=2, entanglement=qiskit_ent, alpha=1.3), x)
     np.testing.assert_allclose(got, ref, atol=ATOL, rtol=0)
@@ -172,12 +172,12 @@ def test_amplitude_unnormalised_mode_with_unit_inputs_then_ansatz():
         (lambda: encodings.angle(True), "got True"),
         (lambda: encodings.angle(2, rotation="W"), "'W'"),
         (lambda: encodings.angle(2, rotation="x"), "'x'"),
-        (lambda: encodings.iqp(2, reps=0), "reps .* got 0"),
+        (lambda: encodings.iqp(2, layers=0), "layers .* got 0"),
         (lambda: encodings.iqp(3, pattern=[(0, 0)]), r"\(0, 0\)"),
         (lambda: encodings.iqp(3, pattern=[(0, 3)]), r"\(0, 3\)"),
         (lambda: encodings.zz_feature_map(1), "got 1"),
         (lambda: encodings.zz_feature_map(3, entanglement="diagonal"), "'diagonal'"),
-        (lambda: encodings.zz_feature_map(3, reps=-1), "got -1"),
+        (lambda: encodings.zz_feature_map(3, layers=-1), "got -1"),
         (lambda: encodings.zz_feature_map(3, alpha="2"), "'2'"),
         (lambda: encodings.reuploading(2, layers=0), "layers .* got 0"),
         (lambda: encodings.amplitude(2, features=5, pad_with=0.0), "got 5"),

@@ -10,7 +10,7 @@ import torch
 import qml
 from circuits import ansatze, encodings, observables
 from qml.errors import ObservableError
-from qml.sim import compile_plan
+from qml.sim import reference_plan
 from tests.tolerances import atol
 
 ATOL = atol(torch.float64)
@@ -35,10 +35,12 @@ def test_expectations_match_pennylane(n):
     x, w = rng.uniform(-np.pi, np.pi, size=(2, n)), rng.normal(size=(2, n, 3))
     c = encodings.angle(n) + ansatze.strongly_entangling(n, layers=2)
     obs = (
-        observables.x_all(n) + observables.y_all(n) + observables.z_all(n)
+        observables.x_all(n)
+        + observables.y_all(n)
+        + observables.z_all(n)
         + [observables.parity(range(n))]
-    )  # fmt: skip
-    plan = compile_plan(c)
+    )
+    plan = reference_plan(c)
     state = plan.run(torch.from_numpy(x), {"theta": torch.from_numpy(w)}, dtype=torch.complex128)
     got = plan.expvals(state, obs).numpy()
 

@@ -11,9 +11,9 @@ import torch
 from qml.errors import EstimateError
 from qml.estimator.classical import (
     ClassicalCalibration,
-    calibrate_classical,
     classical_cost,
     matched_mlp,
+    measure_classical_calibration,
 )
 
 CAL = ClassicalCalibration(device="cpu", flops_per_s=2e9, step_overhead_s=3e-4)
@@ -25,9 +25,19 @@ def _count(model: torch.nn.Module) -> int:
 
 @pytest.mark.parametrize(
     ("n_in", "n_out", "target"),
-    [(4, 1, 40), (4, 1, 43), (2, 3, 1), (8, 8, 500), (16, 2, 1000), (0, 1, 10), (0, 3, 50),
-     (1, 1, 4), (10, 10, 21), (3, 2, 100_000)],
-)  # fmt: skip
+    [
+        (4, 1, 40),
+        (4, 1, 43),
+        (2, 3, 1),
+        (8, 8, 500),
+        (16, 2, 1000),
+        (0, 1, 10),
+        (0, 3, 50),
+        (1, 1, 4),
+        (10, 10, 21),
+        (3, 2, 100_000),
+    ],
+)
 def test_matched_mlp_is_closest_achievable(n_in, n_out, target):
     torch.manual_seed(0)
     mlp = matched_mlp(in_features=n_in, out_features=n_out, parameters=target)
@@ -48,8 +58,16 @@ def test_zero_input_layer_is_a_trainable_bias():
 
 
 def test_flops_follow_six_p_rule_and_steps_round_up():
-    cost = classical_cost(in_features=5, out_features=3, parameters=200, samples=1001,
-                          epochs=7, batch=100, calibration=CAL, watts=30.0)  # fmt: skip
+    cost = classical_cost(
+        in_features=5,
+        out_features=3,
+        parameters=200,
+        samples=1001,
+        epochs=7,
+        batch=100,
+        calibration=CAL,
+        watts=30.0,
+    )
     p = _count(matched_mlp(in_features=5, out_features=3, parameters=200))
     assert cost.parameters == p
     assert cost.layout == (5, cost.hidden, 3)
@@ -59,8 +77,16 @@ def test_flops_follow_six_p_rule_and_steps_round_up():
 
 
 def test_energy_is_watts_times_seconds():
-    cost = classical_cost(in_features=4, out_features=1, parameters=43, samples=640,
-                          epochs=3, batch=64, calibration=CAL, watts=123.0)  # fmt: skip
+    cost = classical_cost(
+        in_features=4,
+        out_features=1,
+        parameters=43,
+        samples=640,
+        epochs=3,
+        batch=64,
+        calibration=CAL,
+        watts=123.0,
+    )
     assert cost.power.source == "user" and not cost.power.measured
     assert cost.energy_kwh == pytest.approx(123.0 * cost.seconds / 3.6e6, rel=1e-12)
     d = cost.to_dict()
@@ -68,8 +94,15 @@ def test_energy_is_watts_times_seconds():
 
 
 def test_default_cpu_power_is_a_labelled_assumption():
-    cost = classical_cost(in_features=4, out_features=1, parameters=43, samples=64,
-                          epochs=1, batch=64, calibration=CAL)  # fmt: skip
+    cost = classical_cost(
+        in_features=4,
+        out_features=1,
+        parameters=43,
+        samples=64,
+        epochs=1,
+        batch=64,
+        calibration=CAL,
+    )
     assert cost.power.source in ("assumption", "rapl") and not cost.power.measured
     assert cost.energy_kwh == pytest.approx(cost.power.watts * cost.seconds / 3.6e6)
 
@@ -90,9 +123,18 @@ def test_calibration_round_trips_and_validates():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("in_features", -1), ("out_features", 0), ("parameters", 0), ("samples", 0),
-     ("epochs", -2), ("batch", 0), ("batch", 2.5), ("epochs", True), ("samples", "10")],
-)  # fmt: skip
+    [
+        ("in_features", -1),
+        ("out_features", 0),
+        ("parameters", 0),
+        ("samples", 0),
+        ("epochs", -2),
+        ("batch", 0),
+        ("batch", 2.5),
+        ("epochs", True),
+        ("samples", "10"),
+    ],
+)
 def test_bad_ints_are_named(name, value):
     kwargs = dict(in_features=4, out_features=1, parameters=43, samples=10, epochs=1, batch=5)
     kwargs[name] = value
@@ -109,14 +151,22 @@ def test_bad_ints_are_named(name, value):
 def test_calibration_for_another_device_is_refused():
     cuda_cal = ClassicalCalibration(device="cuda:0", flops_per_s=1e12, step_overhead_s=1e-4)
     with pytest.raises(EstimateError, match="cuda:0"):
-        classical_cost(in_features=1, out_features=1, parameters=5, samples=1, epochs=1,
-                       batch=1, calibration=cuda_cal, watts=1.0)  # fmt: skip
+        classical_cost(
+            in_features=1,
+            out_features=1,
+            parameters=5,
+            samples=1,
+            epochs=1,
+            batch=1,
+            calibration=cuda_cal,
+            watts=1.0,
+        )
 
 
 def test_bad_calibration_budget():
     for bad in (0, -1.0, math.inf, 61, True):
         with pytest.raises(EstimateError, match="seconds"):
-            calibrate_classical("cpu", seconds=bad)
+            measure_classical_calibration("cpu", seconds=bad)
 
 
 @pytest.fixture
@@ -162,12 +212,19 @@ def test_time_model_predicts_a_real_loop_within_3x(
     torch.manual_seed(0)
     ratios = []
     for _ in range(3):
-        cal = calibrate_classical("cpu", seconds=0.3)
+        cal = measure_classical_calibration("cpu", seconds=0.3)
         measured = statistics.median(
             _time_training(n_in, n_out, parameters, batch, steps) for _ in range(3)
         )
-        predicted = classical_cost(in_features=n_in, out_features=n_out, parameters=parameters,
-                                   samples=batch * steps, epochs=1, batch=batch,
-                                   calibration=cal, watts=1.0).seconds  # fmt: skip
+        predicted = classical_cost(
+            in_features=n_in,
+            out_features=n_out,
+            parameters=parameters,
+            samples=batch * steps,
+            epochs=1,
+            batch=batch,
+            calibration=cal,
+            watts=1.0,
+        ).seconds
         ratios.append(measured / predicted)
     assert 1 / 3 < statistics.median(ratios) < 3, ratios

@@ -1,6 +1,7 @@
 """qml.estimate: QPU, simulation and classical cost, checked against independent references."""
 
 import dataclasses
+import importlib
 import json
 import math
 
@@ -13,8 +14,8 @@ from circuits import ansatze, encodings
 from qml.cli import main
 from qml.estimator import EstimateError, Workload, get_target
 from qml.estimator.classical import matched_mlp
-from qml.estimator.report import logical_counts
-from qml.estimator.simulation import step_cost
+from qml.estimator.logical_counts import logical_counts
+from qml.estimator.steps import step_cost
 from qml.observables import Z
 from tests.estimator.calibrations import FIXED, SIM
 
@@ -35,7 +36,11 @@ def test_entry_point_fields_and_qpu_time_formula(fez_estimate):
     layer = _layer()
     res = get_target("ibm_fez").resources(layer.circuit)
     assert (est.qubits, est.physical_qubits, est.depth, est.two_qubit_gates) == (
-        4, res.physical_qubits, res.depth, res.two_qubit_gates)  # fmt: skip
+        4,
+        res.physical_qubits,
+        res.depth,
+        res.two_qubit_gates,
+    )
     # 24 weight angles x 2 shift terms + the forward, one measurement group, 10,000 samples
     assert est.executions == (1 + 2 * 24) * 1000 * 10
     assert est.total_shots == est.executions * 1000
@@ -108,8 +113,10 @@ def test_circuit_with_observables_and_generic_targets():
     sc = qml.estimate(c, [Z(0)], target="superconducting", workload=w, gpu=False, **FIXED)
     assert ion.technology == "trapped_ion" and sc.technology == "superconducting"
     assert ion.executions == sc.executions == (1 + 2 * 6) * 10
-    shots_s = {e.target: e.qpu_seconds - e.jobs * get_target(e.target).profile.job_overhead_s
-               for e in (ion, sc)}  # fmt: skip
+    shots_s = {
+        e.target: e.qpu_seconds - e.jobs * get_target(e.target).profile.job_overhead_s
+        for e in (ion, sc)
+    }
     assert shots_s["trapped_ion"] > 100 * shots_s["superconducting"]  # 5.5 Hz against 250 us
 
 
@@ -146,13 +153,15 @@ def test_bad_inputs_are_named():
 def test_cli_estimate_on_a_config(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
     cfg = tmp_path / "m.toml"
-    cfg.write_text('[model]\nqubits = 3\nlayers = 1\n[workload]\nsamples = 8\nbatch = 4\n'
-                   'shots = 50\n')  # fmt: skip
-    import qml.estimator.report as est_mod
+    cfg.write_text(
+        "[model]\nqubits = 3\nlayers = 1\n[workload]\nsamples = 8\nbatch = 4\nshots = 50\n"
+    )
+    est_mod = importlib.import_module("qml.estimator.estimate")  # the module, not the function
 
     real = est_mod.estimate
-    monkeypatch.setattr(est_mod, "estimate",
-                        lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED}))  # fmt: skip
+    monkeypatch.setattr(
+        est_mod, "estimate", lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED})
+    )
     assert main(["estimate", str(cfg), "--target", "ibm_torino", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["target"] == "ibm_torino" and d["qubits"] == 3
@@ -182,10 +191,14 @@ def test_crossovers_between_any_two_curves():
     # cpu = 2**n / 1e3 crosses qpu = 100 where 2**n = 1e5: n = log2(1e5) = 16.61 (exact on a
     # log scale, since both curves are log-linear); gpu = cpu / 10 crosses it at 19.93
     points = [
-        ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 2.0**n / 1e3, "gpu": 2.0**n / 1e4,
-                                        "classical": 0.1}, energy_kwh={}, fits={})
+        ScalingPoint(
+            qubits=n,
+            seconds={"qpu": 100.0, "cpu": 2.0**n / 1e3, "gpu": 2.0**n / 1e4, "classical": 0.1},
+            energy_kwh={},
+            fits={},
+        )
         for n in (10, 15, 20, 25)
-    ]  # fmt: skip
+    ]
     found = all_crossovers(points)
     assert set(found) == {("qpu", "cpu"), ("qpu", "gpu")}
     assert found[("qpu", "cpu")] == [pytest.approx(math.log2(1e5))]
@@ -207,11 +220,12 @@ def test_cli_estimate_on_a_saved_model(tmp_path, capsys, monkeypatch):
     assert "would import experiments.two_moons.Scale" in capsys.readouterr().err
     path = tmp_path / "model.pt"
     torch.save(torch.nn.Sequential(*[m for m in demo if type(m).__name__ != "Scale"]), path)
-    import qml.estimator.report as est_mod
+    est_mod = importlib.import_module("qml.estimator.estimate")  # the module, not the function
 
     real = est_mod.estimate
-    monkeypatch.setattr(est_mod, "estimate",
-                        lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED}))  # fmt: skip
+    monkeypatch.setattr(
+        est_mod, "estimate", lambda *a, **k: real(*a, **{**k, "gpu": False, **FIXED})
+    )
     args = ["estimate", str(path), "--samples", "8", "--batch", "4", "--shots", "10", "--json"]
     assert main(args) == 0
     d = json.loads(capsys.readouterr().out)
@@ -269,11 +283,13 @@ def test_more_bad_inputs_are_named(monkeypatch):
         ("[model]\nqubits = 3\nencodng = 'amplitude'\n", "unknown key 'encodng' in \\[model\\]"),
         ("[model]\nqubits = 3\nencoding = 'bogus'\n", "unknown encoding 'bogus'"),
         ("[model]\nqubits = 3\n[estimate]\ndevice = 5\n", "device must be str, got 5"),
-        ("[model]\nqubits = 3\n[workload]\nsamples = 4\ndifferentiate_inputs = 'false'\n",
-         "differentiate_inputs must be bool"),
+        (
+            "[model]\nqubits = 3\n[workload]\nsamples = 4\ndifferentiate_inputs = 'false'\n",
+            "differentiate_inputs must be bool",
+        ),
         ("[modle]\nqubits = 3\n", "unknown tables \\['modle'\\]"),
     ],
-)  # fmt: skip
+)
 def test_cli_config_mistakes_are_named(tmp_path, capsys, text, match):
     import re
 
@@ -371,7 +387,7 @@ def test_parameters_of_the_root_module_do_not_count_as_before():
     import torch
     from torch import nn
 
-    from qml.estimator.report import find_quantum_layer
+    from qml.estimator.model import find_quantum_layer
 
     class Model(nn.Module):
         def __init__(self):
@@ -395,6 +411,43 @@ def test_frozen_weights_are_not_shifted_as_on_the_simulator():
     layer = qml.QuantumLayer(c, [Z(0)], shots=10, diff_method="parameter-shift", seed=0)
     layer.a.requires_grad_(False)
     layer(torch.rand(3, 2)).sum().backward()  # the simulator shifts b only
-    est = qml.estimate(layer, workload=Workload(samples=3, batch=3, shots=10), gpu=False,
-                       **FIXED)  # fmt: skip
+    est = qml.estimate(layer, workload=Workload(samples=3, batch=3, shots=10), gpu=False, **FIXED)
     assert est.executions == layer.stats.circuits == 3 * (1 + 2 * 1)
+
+
+def test_import_qml_does_not_load_the_estimator():
+    """``import qml`` stays light; the estimator's names load on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import qml, sys; assert 'qml.estimator' not in sys.modules, 'loaded eagerly'; "
+        "names = ['estimate', 'Estimate', 'Workload', 'estimate_shots', "
+        "'estimate_fault_tolerant', 'LogicalCounts']; "
+        "import qml.estimator as e; assert all(getattr(qml, n) is getattr(e, n) for n in names); "
+        "assert set(names) <= set(dir(qml)) and set(names) <= set(qml.__all__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_targets_share_one_surface_and_a_built_target_prices_as_its_name():
+    """Hardware and fault-tolerant targets are both QuantumTargets; estimate() prices a target
+    object exactly as the name that builds it."""
+    from qml.estimator import FaultTolerantTarget, QuantumTarget
+
+    c = encodings.angle(2) + ansatze.basic_entangler(2, layers=1)
+    w = Workload(samples=4, shots=10)
+    built = FaultTolerantTarget(qubit="qubit_gate_ns_e4", error_budget=0.01)
+    assert isinstance(built, QuantumTarget) and isinstance(get_target("trapped_ion"), QuantumTarget)
+    by_name = qml.estimate(
+        c, target="qubit_gate_ns_e4", workload=w, gpu=False, error_budget=0.01, **FIXED
+    )
+    by_object = qml.estimate(c, target=built, workload=w, gpu=False, **FIXED)
+    assert by_object.to_dict() == by_name.to_dict()
+    assert by_name.fault_tolerant is not None and by_name.two_qubit_gates == 0
+    ion = qml.estimate(c, target=get_target("trapped_ion"), workload=w, gpu=False, **FIXED)
+    assert (
+        ion.to_dict()
+        == qml.estimate(c, target="trapped_ion", workload=w, gpu=False, **FIXED).to_dict()
+    )

@@ -32,8 +32,10 @@ def _zone(root, name, energy_uj, *, limit_uw=None):
 def rapl(tmp_path, monkeypatch):
     """Two packages and a DRAM subzone (which must not be counted) under a fake powercap root."""
     monkeypatch.setattr(power, "RAPL_ROOT", tmp_path)
-    zones = [_zone(tmp_path, "intel-rapl:0", 1_000_000, limit_uw=165_000_000),
-             _zone(tmp_path, "intel-rapl:1", 5_000_000, limit_uw=165_000_000)]  # fmt: skip
+    zones = [
+        _zone(tmp_path, "intel-rapl:0", 1_000_000, limit_uw=165_000_000),
+        _zone(tmp_path, "intel-rapl:1", 5_000_000, limit_uw=165_000_000),
+    ]
     _zone(tmp_path, "intel-rapl:0:0", 7_000_000)
 
     def set_energy(*values):
@@ -181,10 +183,15 @@ def test_gpu_without_energy_counter_falls_back_to_tdp(fake_gpu):
 
 @pytest.mark.parametrize(
     ("name", "watts", "source"),
-    [("NVIDIA H100 PCIe", 350.0, "tdp"), ("NVIDIA H100 80GB HBM3", 700.0, "tdp"),
-     ("NVIDIA H200", 700.0, "tdp"), ("NVIDIA H200 NVL", 600.0, "tdp"),
-     ("NVIDIA GH200 480GB", 275.0, "nvml"), ("NVIDIA A10", 275.0, "nvml")],
-)  # fmt: skip
+    [
+        ("NVIDIA H100 PCIe", 350.0, "tdp"),
+        ("NVIDIA H100 80GB HBM3", 700.0, "tdp"),
+        ("NVIDIA H200", 700.0, "tdp"),
+        ("NVIDIA H200 NVL", 600.0, "tdp"),
+        ("NVIDIA GH200 480GB", 275.0, "nvml"),
+        ("NVIDIA A10", 275.0, "nvml"),
+    ],
+)
 def test_gpu_power_table_then_nvml_limit(fake_gpu, name, watts, source):
     fake_gpu(name, FakeNvml())
     reading = device_power("cuda:0")

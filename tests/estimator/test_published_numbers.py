@@ -36,9 +36,13 @@ def test_better_qubits_need_a_smaller_code():
     d = maj.code_distance
     assert maj.physical_qubits_per_logical == 4 * d**2 + 8 * (d - 1)
     assert set(QUBIT_PRESETS) == {
-        "qubit_gate_ns_e3", "qubit_gate_ns_e4", "qubit_gate_us_e3", "qubit_gate_us_e4",
-        "qubit_maj_ns_e4", "qubit_maj_ns_e6",
-    }  # fmt: skip
+        "qubit_gate_ns_e3",
+        "qubit_gate_ns_e4",
+        "qubit_gate_us_e3",
+        "qubit_gate_us_e4",
+        "qubit_maj_ns_e4",
+        "qubit_maj_ns_e6",
+    }
 
 
 def test_t_and_ccz_counts_enter_depth_and_t_states():
@@ -66,16 +70,20 @@ def test_villalonga_energy_comparison():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: qml.estimate_fault_tolerant(qml.LogicalCounts(num_qubits=4), qubit="qubit_x"),
-         "unknown qubit 'qubit_x'; presets: qubit_gate_ns_e3"),
-        (lambda: qml.estimate_fault_tolerant(qml.LogicalCounts(num_qubits=4), error_budget=1.5),
-         "error_budget must be in \\(0, 1\\), got 1.5"),
+        (
+            lambda: qml.estimate_fault_tolerant(qml.LogicalCounts(num_qubits=4), qubit="qubit_x"),
+            "unknown qubit 'qubit_x'; presets: qubit_gate_ns_e3",
+        ),
+        (
+            lambda: qml.estimate_fault_tolerant(qml.LogicalCounts(num_qubits=4), error_budget=1.5),
+            "error_budget must be in \\(0, 1\\), got 1.5",
+        ),
         (lambda: qml.LogicalCounts(num_qubits=0), "num_qubits must be at least 1, got 0"),
         (lambda: qml.LogicalCounts(num_qubits=3, t_count=-2), "t_count .* got -2"),
         (lambda: qml.estimate_shots([[1.0]], error=0), "error must be a number in \\(0, 1\\]"),
         (lambda: energy_kwh(power_watts=-1, seconds=1), "power_watts .* got -1"),
     ],
-)  # fmt: skip
+)
 def test_bad_inputs_name_the_value(call, match):
     with pytest.raises(EstimateError, match=match):
         call()
@@ -83,10 +91,16 @@ def test_bad_inputs_name_the_value(call, match):
 
 def test_custom_qubit_params():
     custom = QubitParams(
-        name="mine", instruction_set="gate", one_qubit_measurement_time_ns=200,
-        one_qubit_gate_time_ns=20, two_qubit_gate_time_ns=40, t_gate_time_ns=20,
-        one_qubit_measurement_error_rate=5e-4, one_qubit_gate_error_rate=1e-4,
-        two_qubit_gate_error_rate=5e-4, t_gate_error_rate=1e-5,
-    )  # fmt: skip
+        name="mine",
+        instruction_set="gate",
+        one_qubit_measurement_time_ns=200,
+        one_qubit_gate_time_ns=20,
+        two_qubit_gate_time_ns=40,
+        t_gate_time_ns=20,
+        one_qubit_measurement_error_rate=5e-4,
+        one_qubit_gate_error_rate=1e-4,
+        two_qubit_gate_error_rate=5e-4,
+        t_gate_error_rate=1e-5,
+    )
     ft = qml.estimate_fault_tolerant(qml.LogicalCounts(num_qubits=10, t_count=100), qubit=custom)
     assert ft.logical_cycle_time_ns == (4 * 40 + 2 * 200) * ft.code_distance

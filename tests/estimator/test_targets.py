@@ -10,7 +10,7 @@ from qiskit_ibm_runtime.fake_provider import FakeFez, FakeKyoto, FakeManilaV2, F
 
 import qml
 from qml.errors import EstimateError
-from qml.estimator.targets import (
+from qml.estimator.profiles import (
     SC_ONE_QUBIT_ERROR,
     SC_ONE_QUBIT_GATE_S,
     SC_READOUT_ERROR,
@@ -18,12 +18,9 @@ from qml.estimator.targets import (
     SC_SHOT_OVERHEAD_S,
     SC_TWO_QUBIT_ERROR,
     SC_TWO_QUBIT_GATE_S,
-    CircuitResources,
     HardwareProfile,
-    Target,
-    get_target,
-    known_targets,
 )
+from qml.estimator.targets import CircuitResources, Target, get_target, known_targets
 from qml.interop.qiskit import to_qiskit
 
 REL = 1e-12  # float64 sums taken in another order
@@ -105,9 +102,11 @@ def test_generic_superconducting_constants_are_the_fez_snapshot():
     assert SC_TWO_QUBIT_GATE_S == pytest.approx(fez.two_qubit_gate_s, rel=REL)
     assert SC_READOUT_S == pytest.approx(fez.readout_s, rel=REL)
     assert SC_SHOT_OVERHEAD_S == pytest.approx(fez.shot_overhead_s, rel=REL)
-    for const, value in ((SC_ONE_QUBIT_ERROR, fez.one_qubit_error),
-                         (SC_TWO_QUBIT_ERROR, fez.two_qubit_error),
-                         (SC_READOUT_ERROR, fez.readout_error)):  # fmt: skip
+    for const, value in (
+        (SC_ONE_QUBIT_ERROR, fez.one_qubit_error),
+        (SC_TWO_QUBIT_ERROR, fez.two_qubit_error),
+        (SC_READOUT_ERROR, fez.readout_error),
+    ):
         assert const == pytest.approx(value, rel=2e-3)  # rounded to 3 digits
 
 

@@ -19,20 +19,26 @@ def _layer_circuit(n=3, layers=1):
 
 @pytest.mark.parametrize(
     "diff_method, inputs, per_sample",
-    [("parameter-shift", True, 1 + 2 * 12), ("parameter-shift", False, 1 + 2 * 9),
-     ("spsa", True, 3), ("spsa", False, 3)],
-)  # fmt: skip
+    [
+        ("parameter-shift", True, 1 + 2 * 12),
+        ("parameter-shift", False, 1 + 2 * 9),
+        ("spsa", True, 3),
+        ("spsa", False, 3),
+    ],
+)
 def test_circuits_per_sample_match_what_a_shot_based_step_runs(diff_method, inputs, per_sample):
     """The torch backend with shots runs exactly the circuits the estimator counts: the input
     angles are shifted only when the inputs ask for gradients."""
     circuit = _layer_circuit()  # 3 input angles, 9 weight angles
     n = circuit.n_qubits
-    layer = qml.QuantumLayer(circuit, [Z(q) for q in range(n)], shots=100,
-                             diff_method=diff_method, seed=0)  # fmt: skip
+    layer = qml.QuantumLayer(
+        circuit, [Z(q) for q in range(n)], shots=100, diff_method=diff_method, seed=0
+    )
     batch = 5
     layer(torch.rand(batch, n, requires_grad=inputs)).sum().backward()
-    w = Workload(samples=batch, batch=batch, shots=100, diff_method=diff_method,
-                 differentiate_inputs=inputs)  # fmt: skip
+    w = Workload(
+        samples=batch, batch=batch, shots=100, diff_method=diff_method, differentiate_inputs=inputs
+    )
     need = demand(circuit, list(layer.observables), w)
     assert need.groups == 1
     assert need.executions == layer.stats.circuits
@@ -94,8 +100,9 @@ def test_steps_jobs_and_totals():
     need = demand(_layer_circuit(), [Z(0)], w)
     assert need.jobs == 2 * w.steps
     assert need.total_shots == need.executions * 1000
-    inference = demand(_layer_circuit(), [Z(0)], Workload(samples=64, batch=32, shots=10,
-                                                           diff_method="none"))  # fmt: skip
+    inference = demand(
+        _layer_circuit(), [Z(0)], Workload(samples=64, batch=32, shots=10, diff_method="none")
+    )
     assert inference.executions == 64 and inference.jobs == 2
 
 

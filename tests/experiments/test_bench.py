@@ -16,10 +16,23 @@ from experiments.bench.timing import BudgetExceeded, measure_bandwidth, time_cal
 from qml import cli
 
 ROW_KEYS = {
-    "n", "layers", "batch", "label", "framework", "method", "status", "note", "step_s",
-    "times_s", "estimate_s", "floor_s", "forward_bytes", "backward_bytes", "vs_qml_best",
+    "n",
+    "layers",
+    "batch",
+    "label",
+    "framework",
+    "method",
+    "status",
+    "note",
+    "step_s",
+    "times_s",
+    "estimate_s",
+    "floor_s",
+    "forward_bytes",
+    "backward_bytes",
+    "vs_qml_best",
     "vs_floor",
-}  # fmt: skip
+}
 
 
 def test_quick_bench_from_the_cli(tmp_path, capsys):

@@ -42,8 +42,13 @@ def main() -> None:
         layer(x).sum().backward()
         estimate = est.step_peak_bytes
     peak = _status("VmHWM") - before
-    print(json.dumps({"estimate": estimate, "measured": peak, "state": est.state_bytes,
-                      "passes": est.passes}))  # fmt: skip
+    record = {
+        "estimate": estimate,
+        "measured": peak,
+        "state": est.state_bytes,
+        "passes": est.passes,
+    }
+    print(json.dumps(record))
 
 
 if __name__ == "__main__":

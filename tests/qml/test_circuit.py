@@ -7,7 +7,7 @@ import torch
 
 import qml
 from qml.errors import CircuitError, ParameterError
-from qml.sim import compile_plan
+from qml.sim import reference_plan
 from tests.tolerances import atol
 
 
@@ -139,7 +139,7 @@ def test_inverse_undoes_the_circuit():
     full = c + c.inverse()
     xs = torch.rand(4, 3, dtype=torch.float64)
     ws = {"w": torch.rand(4, dtype=torch.float64)}
-    state = compile_plan(full).run(xs, ws, dtype=torch.complex128).reshape(4, -1)
+    state = reference_plan(full).run(xs, ws, dtype=torch.complex128).reshape(4, -1)
     zero = torch.zeros_like(state)
     zero[:, 0] = 1
     torch.testing.assert_close(state, zero, atol=atol(torch.complex128), rtol=0)
@@ -181,3 +181,41 @@ def test_draw_wraps_long_circuits():
     text = c.draw(max_width=80)
     assert all(len(line) <= 80 for line in text.splitlines())
     assert text.count("0: ") > 1
+
+
+def test_draw_reads_every_gate_glyph_from_the_table():
+    c = qml.Circuit(3)
+    c.iswap(0, 2).rot(1, 0.1, 0.2, 0.3).cphase(2, 0, 0.5).ccx(0, 1, 2)
+    lines = c.draw().splitlines()
+    assert "ISWAP" in lines[0] and "ISWAP" in lines[2] and "│" in lines[1]
+    assert "ROT(0.1,0.2,0.3)" in lines[1]
+    assert "P(0.5)" in lines[0] and "●" in lines[2]
+
+
+def test_angles_as_inputs_gives_every_angle_its_own_input():
+    c = qml.Circuit(2)
+    x = c.inputs(1)
+    w = c.weights("w", (2,))
+    c.amplitude_embedding([x[0], 1.0, w[0], 0.5])
+    c.rot(0, w[0] * x[0], 0.3, w[1]).cnot(0, 1).rzz(0, 1, 2 * w[1])
+    free = c.angles_as_inputs("s")
+    assert free.input_shapes == {"s": 8}
+    assert free.weight_shapes == {}
+    assert [op.name for op in free] == [op.name for op in c]
+    assert [op.wires for op in free] == [op.wires for op in c]
+    assert [repr(p) for op in free for p in op.params] == [f"s[{k}]" for k in range(8)]
+    assert free.operations[0].normalize is True
+    # the copy's symbols are its own: more gates can use them
+    free.rx(1, free.inputs(8, "s")[7])
+    assert qml.Circuit(1).h(0).angles_as_inputs().input_shapes == {}
+    with pytest.raises(ParameterError, match="identifier"):
+        c.angles_as_inputs("not a name")
+
+
+def test_check_wires_is_the_public_wire_validation():
+    c = qml.Circuit(3)
+    assert c.check_wires([2, 0], "probs") == (2, 0)
+    with pytest.raises(CircuitError, match="probs on wire 3, but the circuit has 3 qubits"):
+        c.check_wires([3], "probs")
+    with pytest.raises(CircuitError, match="probs needs distinct wires"):
+        c.check_wires([1, 1], "probs")

@@ -1,6 +1,6 @@
 """Compiled plans are invisible: they agree with the unoptimised interpreter everywhere.
 
-The interpreter (``qml.sim.plan.Plan``: one kernel call per gate) is itself checked against
+The interpreter (``qml.sim.plan.ReferencePlan``: one kernel call per gate) is itself checked against
 Qiskit and PennyLane in ``test_reference.py``; here it is the reference for every optimisation:
 fused single-qubit blocks (across encodings and weight layers), Kronecker chunks, permutation
 groups (index gather and gate-by-gate), diagonal groups, the product-state start, batch
@@ -13,10 +13,17 @@ import torch
 
 import qml
 from circuits import ansatze, encodings
-from qml.sim import compile_plan
 from qml.sim import compiled as compiled_module
 from qml.sim import observe as observe_module
+from qml.sim import reference_plan
 from qml.sim.compiled import CompiledPlan
+from qml.sim.groups import (
+    DiagonalGroup,
+    IndexGather,
+    PermutationGroup,
+    SingleQubitGroup,
+    SlicedGate,
+)
 from tests.qml.random_circuits import (
     random_circuit,
     random_inputs,
@@ -36,7 +43,7 @@ def both(circuit, observables, x, weights, *, dtype=torch.complex128, allow_unit
     shared, sample = plan.angles(x, weights, batch=batch, real=real, device=CPU)
     t = plan.tables(shared, sample, dtype=dtype)
     state = plan.run(t, batch, dtype=dtype, device=CPU, allow_unitary=allow_unitary)
-    ref = compile_plan(circuit)
+    ref = reference_plan(circuit)
     ref_state = ref.run(x, weights, batch=batch, dtype=dtype)
     return (
         state,
@@ -70,9 +77,10 @@ def test_layered_model_groups_and_matches(dtype):
     c = encodings.angle(n) + ansatze.strongly_entangling(n, layers=layers)
     c.rzz(0, 5, 0.3).cz(1, 2).crz(3, 4, 0.7)  # a diagonal group
     plan = CompiledPlan(c, [qml.Z(q) for q in range(n)])
-    kinds = [g.kind for g in plan.schedule.groups]
-    assert kinds[:3] == ["f1", "perm", "f1"]  # the CNOT ring became one permutation
-    assert "diag" in kinds and plan.product_start
+    kinds = [type(g) for g in plan.schedule.groups]
+    # the CNOT ring became one permutation
+    assert kinds[:3] == [SingleQubitGroup, PermutationGroup, SingleQubitGroup]
+    assert DiagonalGroup in kinds and plan.product_start
     rng = np.random.default_rng(0)
     x = torch.tensor(rng.uniform(-2, 2, (4, n)))
     w = {"theta": torch.tensor(rng.uniform(0, 6, (layers, n, 3)))}
@@ -86,7 +94,8 @@ def test_fusion_straddles_encoding_and_weights():
     for q in range(3):
         c.ry(q, x[q]).rz(q, w[q]).rx(q, w[q] * x[q] + 0.1).h(q)
     plan = CompiledPlan(c, [qml.Z(0), qml.X(1) @ qml.Y(2)])
-    assert [g.kind for g in plan.schedule.groups] == ["f1"]  # one fused block per wire
+    # one fused block per wire
+    assert [type(g) for g in plan.schedule.groups] == [SingleQubitGroup]
     xs = torch.rand(3, 3, dtype=torch.float64)
     assert_same(both(c, plan.measure.observables, xs, {"w": torch.rand(3, dtype=torch.float64)}))
 
@@ -174,9 +183,11 @@ def test_large_register_strategies_match(monkeypatch, seed):
     w = {k: torch.tensor(v) for k, v in random_weights(c, seed=seed).items()}
     w["phi"] = torch.rand(3, n, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     plan = CompiledPlan(c, obs)
-    pieces = [p[0] for ps in plan._perm.values() for p in ps]
-    assert "gate" in pieces and "index" in pieces
-    assert all(len(wires) <= 2 for chunks in plan._chunks.values() for _, wires in chunks)
+    groups = plan.schedule.groups
+    pieces = [type(p) for g in groups if isinstance(g, PermutationGroup) for p in g.pieces]
+    assert SlicedGate in pieces and IndexGather in pieces
+    chunks = [c for g in groups if isinstance(g, SingleQubitGroup) for c in g.chunks]
+    assert all(len(c.wires) <= 2 for c in chunks)
     assert_same(both(c, obs, x, w))
 
 
@@ -193,7 +204,7 @@ def test_batch_last_layout_matches(monkeypatch, large):
     c.rzz(0, 6, w[0]).crx(2, 5, w[1]).swap(1, 4).ccx(0, 3, 6).cz(2, 3).ry(3, w[2])
     obs = [qml.Z(0), qml.Z(3) @ qml.Z(6), qml.X(2)]
     plan = CompiledPlan(c, obs)
-    assert all(plan._shared_group[1:]) and batch >= compiled_module.BATCH_LAST_MIN
+    assert all(plan.shared_group[1:]) and batch >= compiled_module.BATCH_LAST_MIN
     rng = np.random.default_rng(7)
     x = torch.tensor(rng.uniform(-2, 2, (batch, n)))
     ws = {"theta": torch.tensor(rng.uniform(0, 6, (2, n, 3))), "extra": torch.rand(3).double()}

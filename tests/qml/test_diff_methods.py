@@ -68,12 +68,15 @@ def test_parameter_shift_shifts_only_what_asks_for_a_gradient():
     c = encodings.amplitude(3) + ansatze.strongly_entangling(3, layers=1)
     obs = [qml.Z(0), qml.X(1)]
     x = torch.rand(2, 8, dtype=torch.float64) + 0.1
-    layers = {m: qml.QuantumLayer(c, obs, dtype=torch.complex128, diff_method=m, seed=3)
-              for m in ("backprop", "parameter-shift")}  # fmt: skip
+    layers = {
+        m: qml.QuantumLayer(c, obs, dtype=torch.complex128, diff_method=m, seed=3)
+        for m in ("backprop", "parameter-shift")
+    }
     for layer in layers.values():
         layer(x).sum().backward()  # x asks no gradient: no rule needed for the amplitudes
-    torch.testing.assert_close(layers["parameter-shift"].theta.grad, layers["backprop"].theta.grad,
-                               atol=1e-8, rtol=0)  # fmt: skip
+    torch.testing.assert_close(
+        layers["parameter-shift"].theta.grad, layers["backprop"].theta.grad, atol=1e-8, rtol=0
+    )
     c2 = encodings.angle(3) + ansatze.basic_entangler(3, layers=2)
     grads = {}
     for m in ("backprop", "parameter-shift"):

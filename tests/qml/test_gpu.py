@@ -72,8 +72,8 @@ def test_sampling_on_cuda_reproduces_cpu_samples():
 
 def test_training_step_on_cuda():
     c = encodings.angle(4) + ansatze.strongly_entangling(4, layers=2)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 4), qml.QuantumLayer(c, seed=0),
-                                torch.nn.Linear(4, 1)).cuda()  # fmt: skip
+    quantum = qml.QuantumLayer(c, seed=0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), quantum, torch.nn.Linear(4, 1)).cuda()
     opt = torch.optim.Adam(model.parameters(), lr=0.05)
     x = torch.rand(64, 2, device="cuda")
     y = torch.sin(3 * x[:, :1])

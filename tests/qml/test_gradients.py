@@ -64,9 +64,18 @@ def make_case(name: str) -> Case:
             qml.Z(0),
             qml.X(1) @ qml.Y(2),
             0.3 * qml.Z(0) @ qml.Z(2) - 0.7 * qml.X(0) + 0.2,
-            qml.Hermitian(np.array([[0.5, 1 - 0.5j, 0, 0.2], [1 + 0.5j, -1, 0.3j, 0],
-                                    [0, -0.3j, 0.1, 0], [0.2, 0, 0, 2.0]]), wires=(2, 0)),
-        ]  # fmt: skip
+            qml.Hermitian(
+                np.array(
+                    [
+                        [0.5, 1 - 0.5j, 0, 0.2],
+                        [1 + 0.5j, -1, 0.3j, 0],
+                        [0, -0.3j, 0.1, 0],
+                        [0.2, 0, 0, 2.0],
+                    ]
+                ),
+                wires=(2, 0),
+            ),
+        ]
     else:
         n_qubits, seed = (int(v) for v in name.removeprefix("random-").split("-"))
         circuit = random_circuit(n_qubits, seed=seed)

@@ -12,15 +12,16 @@ from qiskit.quantum_info import Operator, Statevector
 import qml
 from qml.errors import InteropError
 from qml.interop.bitorder import qiskit_bitstring_to_qml, reverse_index_bits, to_sparse_pauli_op
-from qml.sim import compile_plan
+from qml.sim import reference_plan
 from tests.tolerances import atol
 
 
-def every_gate_circuit():
+def every_gate_circuit(names=tuple(qml.GATES)):
     c = qml.Circuit(3)
     x = c.inputs(3)
     w = c.weights("w", (2, 3))
-    for i, (name, spec) in enumerate(qml.GATES.items()):
+    for i, name in enumerate(names):
+        spec = qml.GATES[name]
         wires = [(i + k) % 3 for k in range(spec.num_wires)]
         params = [w[k % 2, i % 3] * x[(i + k) % 3] + 0.1 * k - 0.2 for k in range(spec.num_params)]
         c.append(name, wires, params)
@@ -29,7 +30,7 @@ def every_gate_circuit():
 
 
 def states(c, xs, ws):
-    return compile_plan(c).run(xs, ws, dtype=torch.complex128).reshape(xs.shape[0], -1).numpy()
+    return reference_plan(c).run(xs, ws, dtype=torch.complex128).reshape(xs.shape[0], -1).numpy()
 
 
 def bind(qc, x_row, weights):
@@ -54,11 +55,28 @@ def test_to_qiskit_matches_statevector_for_every_gate():
 
 
 def test_qiskit_round_trip_keeps_inputs_weights_and_state():
-    c = every_gate_circuit()
+    c = every_gate_circuit([name for name, spec in qml.GATES.items() if spec.qiskit])
     back = qml.Circuit.from_qiskit(c.to_qiskit())
     assert back.input_shapes == {"x": 3}
     assert back.weight_shapes == {"w": (2, 3)}  # the shape rides along in qc.metadata
     assert [op.name for op in back] == [op.name for op in c]
+    xs = torch.rand(2, 3, dtype=torch.float64)
+    w = torch.rand(2, 3, dtype=torch.float64)
+    np.testing.assert_allclose(states(back, xs, {"w": w}), states(c, xs, {"w": w}), atol=1e-12)
+
+
+def test_gates_qiskit_lacks_export_as_their_decomposition_and_import_as_it():
+    lacking = [name for name, spec in qml.GATES.items() if not spec.qiskit]
+    assert "rot" in lacking
+    c = every_gate_circuit(lacking)
+    back = qml.Circuit.from_qiskit(c.to_qiskit())
+    decomposed = []  # e.g. rot -> rz, ry, rz
+    for op in c:
+        if op.spec.decomposition:
+            decomposed += [name for name, _, _ in op.spec.decomposition(op.wires, op.params)]
+        else:
+            decomposed.append(op.name)
+    assert [op.name for op in back] == decomposed
     xs = torch.rand(2, 3, dtype=torch.float64)
     w = torch.rand(2, 3, dtype=torch.float64)
     np.testing.assert_allclose(states(back, xs, {"w": w}), states(c, xs, {"w": w}), atol=1e-12)

@@ -159,8 +159,9 @@ def test_identity_block_init_gives_identity():
 
 def test_trains_inside_sequential_with_optimizer():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), qml.QuantumLayer(small_circuit(), seed=0),
-                          nn.Linear(3, 1))  # fmt: skip
+    model = nn.Sequential(
+        nn.Linear(2, 3), nn.Tanh(), qml.QuantumLayer(small_circuit(), seed=0), nn.Linear(3, 1)
+    )
     x = torch.rand(16, 2)
     y = torch.sin(3 * x[:, :1])
     opt = torch.optim.Adam(model.parameters(), lr=0.05)
@@ -199,20 +200,25 @@ def test_probs_follow_wire_order():
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: qml.QuantumLayer(small_circuit(), backend="nope"), BackendError,
-         "unknown backend 'nope'; available: aer, pennylane, torch"),
+        (
+            lambda: qml.QuantumLayer(small_circuit(), backend="nope"),
+            BackendError,
+            "unknown backend 'nope'; available: aer, pennylane, torch",
+        ),
         (lambda: qml.QuantumLayer(small_circuit(), shots=0), ShotsError, "got 0"),
         (lambda: qml.QuantumLayer(small_circuit(), shots=-5), ShotsError, "got -5"),
         (lambda: qml.QuantumLayer(small_circuit(), shots=2.5), ShotsError, "got 2.5"),
-        (lambda: qml.QuantumLayer(small_circuit(), diff_method="magic"), DiffMethodError,
-         "'magic'"),
+        (
+            lambda: qml.QuantumLayer(small_circuit(), diff_method="magic"),
+            DiffMethodError,
+            "'magic'",
+        ),
         (lambda: qml.QuantumLayer(small_circuit(), [qml.Z(7)]), ObservableError, "wire 7"),
         (lambda: qml.QuantumLayer(small_circuit(), ["Z0"]), ObservableError, "'Z0'"),
         (lambda: qml.QuantumLayer("circuit"), CircuitError, "got str"),
-        (lambda: qml.QuantumLayer(small_circuit(), dtype=torch.float16), ParameterError,
-         "float16"),
+        (lambda: qml.QuantumLayer(small_circuit(), dtype=torch.float16), ParameterError, "float16"),
     ],
-)  # fmt: skip
+)
 def test_bad_construction(make, error, match):
     with pytest.raises(error, match=match):
         make()

@@ -21,8 +21,13 @@ def probe(*args: str) -> dict:
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536", OMP_NUM_THREADS="1")
     out = subprocess.run(
         [sys.executable, "-m", "tests.qml.memory_probe", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

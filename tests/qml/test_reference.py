@@ -20,7 +20,7 @@ from qiskit.quantum_info import Operator, Statevector
 import qml
 from qml.interop.bitorder import reverse_index_bits, to_sparse_pauli_op
 from qml.interop.pennylane import observable_to_pennylane
-from qml.sim import compile_plan
+from qml.sim import reference_plan
 from tests.qml.random_circuits import (
     fitting_gates,
     random_circuit,
@@ -122,7 +122,7 @@ def native(
     n_qubits: int, batch: int, seed: int, dtype: torch.dtype
 ) -> tuple[np.ndarray, np.ndarray]:
     c = case(n_qubits, batch, seed)
-    plan = compile_plan(c.circuit)
+    plan = reference_plan(c.circuit)
     weights = {k: torch.as_tensor(v) for k, v in c.weights.items()}
     state = plan.run(torch.as_tensor(c.inputs), weights, dtype=dtype)
     assert state.shape == (batch,) + (2,) * n_qubits and state.dtype == dtype

@@ -18,8 +18,12 @@ def circuit():
     return c
 
 
-OBS = [qml.Z(0), qml.X(1) @ qml.Y(2), 0.7 * qml.Z(1) - 0.3 * qml.X(0) @ qml.X(2),
-       qml.Hermitian(torch.tensor([[2.0, 1j], [-1j, -1.0]]), wires=[2])]  # fmt: skip
+OBS = [
+    qml.Z(0),
+    qml.X(1) @ qml.Y(2),
+    0.7 * qml.Z(1) - 0.3 * qml.X(0) @ qml.X(2),
+    qml.Hermitian(torch.tensor([[2.0, 1j], [-1j, -1.0]]), wires=[2]),
+]
 
 
 def variance_of_estimate(exact_layer, x):

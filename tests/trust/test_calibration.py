@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from qml.estimator import classical, report, simulation
+from qml.estimator import classical, simulation_calibration, timing
+from qml.estimator.calibration import CalibrationWarning, cache_path
 from qml.estimator.classical import ClassicalCalibration
-from qml.estimator.simulation import (
-    CalibrationWarning,
+from qml.estimator.simulation_calibration import (
     SimulationCalibration,
-    calibrate,
-    calibration,
-    repeat_until_stable,
+    cached_calibration,
+    measure_calibration,
 )
+from qml.estimator.timing import repeat_until_stable
 
 POINTS = (("se", 4, 1, 2), ("se", 6, 1, 4), ("iqp", 5, 1, 2), ("se", 8, 1, 2))
 STABLE = (1.0, 1.01, 1.02, 1.5, 1.5, 1.5)  # the best 3 agree within 5 %
@@ -35,7 +35,7 @@ def fake_steps(tmp_path, monkeypatch):
     """Calibrate over four small points with steps that take ``pattern`` times a per-point base
     (no simulation runs); returns a setter for the pattern and the number of steps taken."""
     monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(simulation, "CALIBRATION_POINTS", POINTS)
+    monkeypatch.setattr(simulation_calibration, "CALIBRATION_POINTS", POINTS)
     state = {"pattern": STABLE, "calls": 0}
 
     def step_function(circuit, observables, *, batch, diff_method, device):
@@ -48,7 +48,7 @@ def fake_steps(tmp_path, monkeypatch):
 
         return step
 
-    monkeypatch.setattr(simulation, "_step_function", step_function)
+    monkeypatch.setattr(timing, "_step_function", step_function)
     return state
 
 
@@ -80,14 +80,14 @@ def test_the_time_budget_caps_repeats():
 
 @pytest.mark.parametrize("bad", [0.0, -1e-3, float("nan"), float("inf")])
 def test_a_nonsense_step_time_is_refused(bad):
-    with pytest.raises(simulation.EstimateError, match="took"):
+    with pytest.raises(timing.EstimateError, match="took"):
         repeat_until_stable(lambda: bad)
 
 
 def test_quiet_calibration_takes_three_steps_per_point_and_does_not_warn(fake_steps):
     with warnings.catch_warnings():
         warnings.simplefilter("error", CalibrationWarning)
-        cal = calibrate()
+        cal = measure_calibration()
     assert cal.point_repeats == (3,) * 2 * len(POINTS)
     assert fake_steps["calls"] == 4 * 2 * len(POINTS)  # a warm-up and three timed steps each
     assert cal.spread == pytest.approx(0.01) and not cal.busy and cal.unstable_points == 0
@@ -96,9 +96,9 @@ def test_quiet_calibration_takes_three_steps_per_point_and_does_not_warn(fake_st
 def test_busy_calibration_repeats_more_and_warns(fake_steps):
     fake_steps["pattern"] = NOISY
     with pytest.warns(CalibrationWarning, match="busy machine"):
-        cal = calibrate()
+        cal = measure_calibration()
     assert all(r > 3 for r in cal.point_repeats)
-    assert cal.spread > simulation.BUSY_SPREAD and cal.busy
+    assert cal.spread > simulation_calibration.BUSY_SPREAD and cal.busy
     assert cal.unstable_points == 2 * len(POINTS)
     assert len(cal.point_spreads) == len(cal.points)
 
@@ -106,41 +106,44 @@ def test_busy_calibration_repeats_more_and_warns(fake_steps):
 def test_spread_round_trips_through_the_cache_file(fake_steps, tmp_path):
     fake_steps["pattern"] = NOISY
     with pytest.warns(CalibrationWarning):
-        cal = calibrate()
+        cal = measure_calibration()
     saved = json.loads((tmp_path / "calibration-cpu.json").read_text())
     assert saved["spread"] == cal.spread and saved["point_repeats"] == list(cal.point_repeats)
     assert SimulationCalibration.from_dict(saved) == cal
     calls = fake_steps["calls"]
     with pytest.warns(CalibrationWarning, match="cached calibration at .*busy"):
-        assert calibration("cpu") == cal  # a busy cache is used, with a warning
+        assert cached_calibration("cpu") == cal  # a busy cache is used, with a warning
     assert fake_steps["calls"] == calls  # and not measured again
 
 
 def test_first_use_says_it_calibrates_and_where_it_caches(fake_steps, tmp_path, capsys):
-    cal = calibration("cpu")
+    cal = cached_calibration("cpu")
     err = capsys.readouterr().err
     assert "calibrating the simulator" in err
     assert str(tmp_path / "calibration-cpu.json") in err
-    assert calibration("cpu") == cal  # cached: no second measurement, no message
+    assert cached_calibration("cpu") == cal  # cached: no second measurement, no message
     assert capsys.readouterr().err == ""
 
 
 def test_old_cache_without_spread_loads_and_is_measured_again(fake_steps, tmp_path, capsys):
-    cal = calibrate()
-    old = {k: v for k, v in cal.to_dict().items()
-           if k not in ("spread", "point_spreads", "point_repeats", "unstable_points")}  # fmt: skip
+    cal = measure_calibration()
+    old = {
+        k: v
+        for k, v in cal.to_dict().items()
+        if k not in ("spread", "point_spreads", "point_repeats", "unstable_points")
+    }
     assert SimulationCalibration.from_dict(old).spread is None  # still loads
     (tmp_path / "calibration-cpu.json").write_text(json.dumps(old))
     capsys.readouterr()
-    again = calibration("cpu")
+    again = cached_calibration("cpu")
     assert again.spread is not None and "calibrating" in capsys.readouterr().err
     assert json.loads((tmp_path / "calibration-cpu.json").read_text())["spread"] is not None
 
 
 def test_repeats_is_validated():
     for bad in (0, -1, 1.5, True, "3"):
-        with pytest.raises(simulation.EstimateError, match=rf"repeats.*{bad!r}"):
-            calibrate(repeats=bad, save=False)
+        with pytest.raises(simulation_calibration.EstimateError, match=rf"repeats.*{bad!r}"):
+            measure_calibration(repeats=bad, save=False)
 
 
 def _fake_medians(spreads):
@@ -153,7 +156,7 @@ def _fake_medians(spreads):
 def test_busy_classical_calibration_warns_and_records_its_spread(monkeypatch):
     monkeypatch.setattr(classical, "_median_step_times", _fake_medians((0.9, 1.2, 0.7)))
     with pytest.warns(CalibrationWarning, match="busy machine"):
-        cal = classical.calibrate_classical("cpu", seconds=0.1)
+        cal = classical.measure_classical_calibration("cpu", seconds=0.1)
     assert cal.spread == pytest.approx(0.9) and cal.shape_spreads == (0.9, 1.2, 0.7)
     assert ClassicalCalibration.from_dict(cal.to_dict()) == cal
 
@@ -162,7 +165,7 @@ def test_quiet_classical_calibration_is_silent(monkeypatch):
     monkeypatch.setattr(classical, "_median_step_times", _fake_medians((0.1, 0.05, 0.2)))
     with warnings.catch_warnings():
         warnings.simplefilter("error", CalibrationWarning)
-        cal = classical.calibrate_classical("cpu", seconds=0.1)
+        cal = classical.measure_classical_calibration("cpu", seconds=0.1)
     assert cal.spread == pytest.approx(0.1) and not cal.busy
 
 
@@ -171,17 +174,17 @@ def test_classical_cache_announces_round_trips_and_remeasures_old_files(
 ):
     monkeypatch.setenv("QML_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(classical, "_median_step_times", _fake_medians((0.1, 0.05, 0.2)))
-    cal = report.cached_classical_calibration("cpu")
+    cal = classical.cached_classical_calibration("cpu")
     path = tmp_path / "classical-cpu.json"
     assert str(path) in capsys.readouterr().err
-    assert report.cached_classical_calibration("cpu") == cal
+    assert classical.cached_classical_calibration("cpu") == cal
     assert capsys.readouterr().err == ""
     saved = json.loads(path.read_text())
     assert saved["calibration"]["spread"] == cal.spread
     del saved["calibration"]["spread"], saved["calibration"]["shape_spreads"]
     assert ClassicalCalibration.from_dict(saved["calibration"]).spread is None  # still loads
     path.write_text(json.dumps(saved))
-    assert report.cached_classical_calibration("cpu").spread is not None
+    assert classical.cached_classical_calibration("cpu").spread is not None
     assert "calibrating" in capsys.readouterr().err
 
 
@@ -192,7 +195,7 @@ def test_a_bad_spread_is_refused():
 
 
 def test_tests_never_use_the_users_cache():
-    path = simulation.cache_path("cpu")
+    path = cache_path("cpu")
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     assert not path.is_relative_to(Path(xdg) / "qml"), path
     assert path.is_relative_to(Path(tempfile.gettempdir())), path

@@ -1,8 +1,8 @@
 """An empty batch ``(0, F)`` gives an empty result on every backend, like PyTorch's own layers.
 
-Today it segfaults inside Aer's EstimatorV2 and raises "cannot reshape a tensor of 0 elements" on
-torch and PennyLane; now the engine is never called, the output is ``(0, n_observables)`` and
-backward gives an empty input gradient and zero weight gradients (what ``nn.Linear`` gives).
+The engine is never called (an empty PUB crashes Aer's EstimatorV2, and the simulators cannot
+reshape a tensor of 0 elements): the output is ``(0, n_observables)`` and backward gives an empty
+input gradient and zero weight gradients (what ``nn.Linear`` gives).
 """
 
 import pytest
@@ -41,8 +41,9 @@ def circuit(n=3):
 @pytest.mark.parametrize(("backend", "shots", "method"), BACKENDS)
 def test_empty_batch_gives_empty_output_and_gradients(backend, shots, method):
     obs = [qml.Z(0), qml.X(1) @ qml.Z(2)]
-    layer = qml.QuantumLayer(circuit(), obs, backend=backend, shots=shots, diff_method=method,
-                             seed=0)  # fmt: skip
+    layer = qml.QuantumLayer(
+        circuit(), obs, backend=backend, shots=shots, diff_method=method, seed=0
+    )
     x = torch.zeros(0, 3, requires_grad=True)
     out = layer(x)
     assert out.shape == (0, 2)

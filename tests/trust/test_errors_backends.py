@@ -1,4 +1,4 @@
-"""Every mistake on the non-native backends is a typed error naming the value (issue 9)."""
+"""Every mistake on the non-native backends is a typed error naming the value."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from qml.errors import BackendError, MemoryBudgetError
         ("torch", {"noise": "fake_fez"}, r"'torch' does not take options \['noise'\]"),
         ("pennylane:default.qubit", {"seed": 1}, r"does not take options \['seed'\]"),
     ],
-)  # fmt: skip
+)
 def test_bad_backend_names_and_options_are_backend_errors(name, options, match):
     with pytest.raises(BackendError, match=match):
         get_backend(name, **options)

@@ -37,9 +37,13 @@ def test_entanglement_pair_that_is_not_a_pair(template, bad):
 
 @pytest.mark.parametrize(
     ("bad", "match"),
-    [(3, "pattern must be an ordered sequence, got 3"), ([3], "pair 3 is not two"),
-     ([None], "pair None is not two"), ({(0, 1)}, r"ordered sequence, got \{\(0, 1\)\}")],
-)  # fmt: skip
+    [
+        (3, "pattern must be an ordered sequence, got 3"),
+        ([3], "pair 3 is not two"),
+        ([None], "pair None is not two"),
+        ({(0, 1)}, r"ordered sequence, got \{\(0, 1\)\}"),
+    ],
+)
 def test_iqp_pattern(bad, match):
     with pytest.raises(CircuitError, match=match):
         encodings.iqp(3, pattern=bad)
@@ -112,7 +116,7 @@ HUGE = {
     "strongly_entangling": lambda n: ansatze.strongly_entangling(n, layers=1),
     "basic_entangler": lambda n: ansatze.basic_entangler(n, layers=1),
     "hardware_efficient": lambda n: ansatze.hardware_efficient(n, layers=1),
-    "real_amplitudes": lambda n: ansatze.real_amplitudes(n, reps=1),
+    "real_amplitudes": lambda n: ansatze.real_amplitudes(n, layers=1),
     "qcnn_conv": lambda n: ansatze.qcnn_conv(n),
     "qcnn_pool": lambda n: ansatze.qcnn_pool(n),
     "entangler_map": lambda n: ansatze.entangler_map(n),
@@ -142,11 +146,14 @@ def test_iqp_full_pairs_count_towards_the_budget():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"n": 10**9}, r"takes 2\*\*1000000000 features"), ({"n": 30}, r"takes 2\*\*30 features"),
-     ({"n": 21}, "takes 2097152 features, more than"),
-     ({"n": 40, "features": 2**40, "pad_with": 0.0}, "1,099,511,627,776 features"),
-     ({"n": 10**9, "features": 4}, r"takes 2\*\*1000000000 features, got features=4")],
-)  # fmt: skip
+    [
+        ({"n": 10**9}, r"takes 2\*\*1000000000 features"),
+        ({"n": 30}, r"takes 2\*\*30 features"),
+        ({"n": 21}, "takes 2097152 features, more than"),
+        ({"n": 40, "features": 2**40, "pad_with": 0.0}, "1,099,511,627,776 features"),
+        ({"n": 10**9, "features": 4}, r"takes 2\*\*1000000000 features, got features=4"),
+    ],
+)
 def test_amplitude_beyond_the_budget(kwargs, match):
     with pytest.raises(CircuitError, match=match):
         encodings.amplitude(**kwargs)

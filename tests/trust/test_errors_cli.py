@@ -1,10 +1,12 @@
-"""The ``qml`` command: one-line errors, exit 2; ``--version``; plain ``--help`` (issue 9)."""
+"""The ``qml`` command: one-line errors, exit 2; ``--version``; plain ``--help``."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import re
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 import pytest
@@ -181,8 +183,6 @@ def test_help_of_qml_bench_flags_is_plain_and_complete(monkeypatch):
     assert _problems("qml bench", caught.value.args[0]) == []
 
 
-# ESTIMATE-SPECIFIC (qml/estimator/cli.py, owned by another helper): this fails until that
-# parser gives every flag a help text and drops the Sphinx markup from its description.
 def test_help_of_qml_estimate_is_plain_and_complete():
     assert _problems("qml estimate", _parsers()["qml estimate"]) == []
 
@@ -193,3 +193,53 @@ def test_help_output_has_no_markup(capsys):
             cli.main(argv)
         out = capsys.readouterr().out
         assert not MARKUP.search(out), out
+
+
+def _with_commands(monkeypatch, *extra):
+    """``importlib.metadata.entry_points`` that adds ``extra`` to the ``qml.commands`` group."""
+    real = importlib.metadata.entry_points
+
+    def entry_points(**selection):
+        found = list(real(**selection))
+        return found + list(extra) if selection.get("group") == cli.COMMAND_GROUP else found
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+
+
+def test_qml_bench_is_the_entry_point_of_the_experiments_package():
+    commands = {ep.name: ep for ep in importlib.metadata.entry_points(group=cli.COMMAND_GROUP)}
+    assert commands["bench"].value == "experiments.bench:COMMAND"
+    assert isinstance(commands["bench"].load(), cli.Command)
+
+
+def test_a_plugin_command_runs_with_its_own_arguments(monkeypatch, capsys):
+    seen = []
+    module = type(sys)("qml_test_plugin")
+    module.COMMAND = cli.Command(help="a test command", main=lambda argv: seen.append(argv) or 3)
+    monkeypatch.setitem(sys.modules, "qml_test_plugin", module)
+    entry = importlib.metadata.EntryPoint("hello", "qml_test_plugin:COMMAND", cli.COMMAND_GROUP)
+    _with_commands(monkeypatch, entry)
+    assert cli.main(["hello", "--flag", "x"]) == 3
+    assert seen == [["--flag", "x"]]
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "a test command" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("qml_no_such_module:COMMAND", "cannot load qml_no_such_module:COMMAND"),
+        ("qml.cli:build_parser", "qml.cli:build_parser is not a qml.cli.Command"),
+    ],
+)
+def test_a_plugin_command_that_does_not_load_is_a_one_line_error(
+    monkeypatch, capsys, value, message
+):
+    _with_commands(monkeypatch, importlib.metadata.EntryPoint("broken", value, cli.COMMAND_GROUP))
+    assert cli.main(["broken", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"qml broken: error: {message}") and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "unavailable" in capsys.readouterr().out

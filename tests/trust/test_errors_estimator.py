@@ -25,11 +25,17 @@ from tests.estimator.calibrations import FIXED, SIM
 WORK = Workload(samples=10, batch=5, shots=100)
 CIRCUIT = encodings.angle(3) + ansatze.basic_entangler(3, layers=1)
 QUBIT = dict(
-    name="q", instruction_set="gate", one_qubit_measurement_time_ns=100.0,
-    one_qubit_gate_time_ns=50.0, two_qubit_gate_time_ns=50.0, t_gate_time_ns=50.0,
-    one_qubit_measurement_error_rate=1e-4, one_qubit_gate_error_rate=1e-4,
-    two_qubit_gate_error_rate=1e-4, t_gate_error_rate=1e-6,
-)  # fmt: skip
+    name="q",
+    instruction_set="gate",
+    one_qubit_measurement_time_ns=100.0,
+    one_qubit_gate_time_ns=50.0,
+    two_qubit_gate_time_ns=50.0,
+    t_gate_time_ns=50.0,
+    one_qubit_measurement_error_rate=1e-4,
+    one_qubit_gate_error_rate=1e-4,
+    two_qubit_gate_error_rate=1e-4,
+    t_gate_error_rate=1e-6,
+)
 
 
 def _family(n):
@@ -91,12 +97,20 @@ def test_estimate_fault_tolerant_qubit_of_the_wrong_type(bad):
 
 @pytest.mark.parametrize(
     ("field", "bad"),
-    [("one_qubit_measurement_time_ns", math.nan), ("t_gate_time_ns", 0.0),
-     ("two_qubit_gate_time_ns", -5.0), ("one_qubit_gate_time_ns", "50"),
-     ("two_qubit_gate_error_rate", -1e-4), ("t_gate_error_rate", 1.0),
-     ("one_qubit_gate_error_rate", math.inf), ("one_qubit_measurement_error_rate", True),
-     ("instruction_set", "xyz"), ("name", ""), ("name", 3)],
-)  # fmt: skip
+    [
+        ("one_qubit_measurement_time_ns", math.nan),
+        ("t_gate_time_ns", 0.0),
+        ("two_qubit_gate_time_ns", -5.0),
+        ("one_qubit_gate_time_ns", "50"),
+        ("two_qubit_gate_error_rate", -1e-4),
+        ("t_gate_error_rate", 1.0),
+        ("one_qubit_gate_error_rate", math.inf),
+        ("one_qubit_measurement_error_rate", True),
+        ("instruction_set", "xyz"),
+        ("name", ""),
+        ("name", 3),
+    ],
+)
 def test_qubit_params_are_validated(field, bad):
     with pytest.raises(EstimateError, match=rf"{field} must be .*{_names(bad)}"):
         QubitParams(**{**QUBIT, field: bad})
@@ -112,12 +126,20 @@ def test_a_nan_qubit_time_no_longer_reaches_the_estimate():
 
 @pytest.mark.parametrize(
     ("field", "bad"),
-    [("bandwidth_bytes_per_s", math.nan), ("bandwidth_bytes_per_s", 0.0),
-     ("adjoint_bandwidth_bytes_per_s", -1.0), ("step_overhead_s", math.inf),
-     ("pass_overhead_s", -1e-4), ("diag_s_per_byte", math.nan), ("memory_bytes", 1.5),
-     ("memory_bytes", -1), ("measured_watts", 0.0), ("spread", math.nan),
-     ("bandwidth_bytes_per_s", "1e10")],
-)  # fmt: skip
+    [
+        ("bandwidth_bytes_per_s", math.nan),
+        ("bandwidth_bytes_per_s", 0.0),
+        ("adjoint_bandwidth_bytes_per_s", -1.0),
+        ("step_overhead_s", math.inf),
+        ("pass_overhead_s", -1e-4),
+        ("diag_s_per_byte", math.nan),
+        ("memory_bytes", 1.5),
+        ("memory_bytes", -1),
+        ("measured_watts", 0.0),
+        ("spread", math.nan),
+        ("bandwidth_bytes_per_s", "1e10"),
+    ],
+)
 def test_simulation_calibration_constants_are_validated(field, bad):
     with pytest.raises(EstimateError, match=rf"{field} must be .*{_names(bad)}"):
         dataclasses.replace(SIM, **{field: bad})
@@ -151,17 +173,24 @@ def test_scaling_family_must_be_callable():
 
 def _points():
     return [
-        sc.ScalingPoint(qubits=n, seconds={"qpu": 100.0, "cpu": 10.0 ** (n / 10)},
-                        energy_kwh={"qpu": 1.0, "cpu": 0.1}, fits={}) for n in (10, 20, 30)
-    ]  # fmt: skip
+        sc.ScalingPoint(
+            qubits=n,
+            seconds={"qpu": 100.0, "cpu": 10.0 ** (n / 10)},
+            energy_kwh={"qpu": 1.0, "cpu": 0.1},
+            fits={},
+        )
+        for n in (10, 20, 30)
+    ]
 
 
 @pytest.mark.parametrize(
     ("args", "kwargs", "match"),
-    [(("qpu", "nope"), {}, "curve must be one of.*'nope'"),
-     (("qpu", "cpu"), {"quantity": "bogus"}, "quantity must be.*'bogus'"),
-     (("QPU", "cpu"), {}, "'QPU'")],
-)  # fmt: skip
+    [
+        (("qpu", "nope"), {}, "curve must be one of.*'nope'"),
+        (("qpu", "cpu"), {"quantity": "bogus"}, "quantity must be.*'bogus'"),
+        (("QPU", "cpu"), {}, "'QPU'"),
+    ],
+)
 def test_crossovers_bad_curve_or_quantity(args, kwargs, match):
     with pytest.raises(EstimateError, match=match):
         sc.crossovers(_points(), *args, **kwargs)

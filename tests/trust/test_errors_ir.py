@@ -1,7 +1,8 @@
-"""Issue 9: misuse of the circuit IR gets a typed error that names the value.
+"""Misuse of the circuit IR gets a typed error that names the value.
 
-Each input here reached a raw Python exception (TypeError, ValueError, AttributeError,
-OverflowError, ZeroDivisionError) from deep inside, or was silently accepted.
+Each input here is refused where it enters, with qml's own error, rather than with a raw Python
+exception (TypeError, ValueError, AttributeError, OverflowError, ZeroDivisionError) from deep
+inside, or silently accepted.
 """
 
 from __future__ import annotations

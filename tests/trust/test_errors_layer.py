@@ -1,5 +1,5 @@
 """Every mistake a user can make with a QuantumLayer gets a typed qml error naming the value,
-before anything runs (issue 9, section 4: the layer's share)."""
+before anything runs."""
 
 import numpy as np
 import pytest
@@ -85,9 +85,21 @@ def test_bad_seeds(seed):
 
 # -- construction ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "name", ["probs", "n_qubits", "forward", "circuit", "observables", "stats", "shots",
-             "backend", "diff_method", "sample", "training"],
-)  # fmt: skip
+    "name",
+    [
+        "probs",
+        "n_qubits",
+        "forward",
+        "circuit",
+        "observables",
+        "stats",
+        "shots",
+        "backend",
+        "diff_method",
+        "sample",
+        "training",
+    ],
+)
 def test_weight_names_that_clash_with_the_layer(name):
     with pytest.raises(ParameterError, match=name):
         qml.QuantumLayer(circuit(name=name))
@@ -125,9 +137,16 @@ def test_bad_diff_method(method):
 
 # -- inputs -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "x", ["abc", [[0.1, 0.2, 0.3], [0.1]], [["a", "b", "c"]], np.array([["a", "b", "c"]]),
-          object(), {"x": 1}],
-)  # fmt: skip
+    "x",
+    [
+        "abc",
+        [[0.1, 0.2, 0.3], [0.1]],
+        [["a", "b", "c"]],
+        np.array([["a", "b", "c"]]),
+        object(),
+        {"x": 1},
+    ],
+)
 def test_string_ragged_and_odd_inputs(x):
     layer = qml.QuantumLayer(circuit(), seed=0)
     with pytest.raises(InputError):
@@ -189,9 +208,16 @@ def test_load_state_dict_inside_a_model_refuses_a_wrong_shape():
 # -- probabilities and samples --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("wires", "match"),
-    [([0, 0], "distinct"), ([0.5], "integer"), ([3], "wire 3"), ([-1], "wire -1"),
-     ("01", "sequence of integers"), ([], "at least one"), ([True], "integer")],
-)  # fmt: skip
+    [
+        ([0, 0], "distinct"),
+        ([0.5], "integer"),
+        ([3], "wire 3"),
+        ([-1], "wire -1"),
+        ("01", "sequence of integers"),
+        ([], "at least one"),
+        ([True], "integer"),
+    ],
+)
 def test_bad_wires_for_probs_and_sample(wires, match):
     layer = qml.QuantumLayer(circuit(), seed=0)
     with pytest.raises(CircuitError, match=match):
@@ -289,8 +315,7 @@ def test_second_derivatives_through_backprop_match_finite_differences():
 @pytest.mark.parametrize("method", ["backprop", "adjoint", "parameter-shift", "spsa", "auto"])
 def test_torch_compile_of_a_model_holding_a_layer(method):
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(3, 3), qml.QuantumLayer(circuit(), diff_method=method,
-                                                           seed=0))  # fmt: skip
+    model = nn.Sequential(nn.Linear(3, 3), qml.QuantumLayer(circuit(), diff_method=method, seed=0))
     compiled = torch.compile(model, backend="aot_eager")
     gen = torch.Generator().manual_seed(5)
     model[1]._generator = gen  # spsa draws its perturbation from the layer's generator
@@ -315,7 +340,6 @@ def test_layer_reports_the_diff_method_auto_resolved_to(monkeypatch):
     import qml.sim.memory as memory
 
     monkeypatch.setattr(memory, "ALWAYS_FITS_BYTES", 0)
-    monkeypatch.setattr("qml.backends.torch_backend.ALWAYS_FITS_BYTES", 0)
     monkeypatch.setattr("qml.backends.torch_backend.available_bytes", lambda device: 16)
     layer(X)
     assert layer.diff_method == "adjoint"  # backprop's peak is over a quarter of 16 bytes
@@ -323,11 +347,13 @@ def test_layer_reports_the_diff_method_auto_resolved_to(monkeypatch):
 
 @pytest.mark.parametrize(
     ("backend", "shots", "expected"),
-    [("pennylane:default.qubit", None, "backprop"),
-     ("pennylane:default.qubit", 10, "parameter-shift"),
-     ("pennylane:default.mixed", None, "parameter-shift"),
-     ("aer", None, "parameter-shift")],
-)  # fmt: skip
+    [
+        ("pennylane:default.qubit", None, "backprop"),
+        ("pennylane:default.qubit", 10, "parameter-shift"),
+        ("pennylane:default.mixed", None, "parameter-shift"),
+        ("aer", None, "parameter-shift"),
+    ],
+)
 def test_other_backends_report_what_auto_resolved_to(backend, shots, expected):
     layer = qml.QuantumLayer(circuit(), backend=backend, shots=shots, seed=0)
     assert layer.requested_diff_method == "auto"

@@ -1,9 +1,12 @@
-"""Packaging a user can rely on (issue 9): runtime dependencies, py.typed, LICENSE, version."""
+"""Packaging a user can rely on: runtime dependencies, py.typed, LICENSE, version."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
+import subprocess
+import sys
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -57,3 +60,36 @@ def test_license_file_is_the_declared_apache_2_license():
 
 def test_installed_version_is_the_package_version():
     assert version("qml-hybrid") == qml.__version__ == _pyproject()["project"]["version"]
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_qml_does_not_depend_on_the_packages_above_it():
+    """experiments -> circuits -> qml: qml reaches ``qml bench`` and the templates a config
+    names through entry points, never by import."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "qml").rglob("*.py"))
+        if {"experiments", "circuits"} & _imported_roots(path)
+        or "sys.path" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+    entry_points = _pyproject()["project"]["entry-points"]
+    assert entry_points["qml.commands"] == {"bench": "experiments.bench:COMMAND"}
+    assert entry_points["qml.templates"] == {
+        "encodings": "circuits.encodings",
+        "ansatze": "circuits.ansatze",
+    }
+    code = (
+        "import sys, qml, qml.cli; print([m for m in sys.modules if m.startswith('experiments')])"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]"

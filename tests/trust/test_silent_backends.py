@@ -1,4 +1,4 @@
-"""No silent wrong results on the shot-based backends (issue 9).
+"""No silent wrong results on the shot-based backends.
 
 - Every shot-based backend measures each qubit-wise commuting group once, and ``layer.stats``
   counts what ran: circuits and shots per training step equal ``qml.estimate``'s executions
@@ -47,9 +47,14 @@ def _circuit() -> qml.Circuit:
 
 def _layer(backend: str, observables, *, shots: int | None, seed: int = 0) -> qml.QuantumLayer:
     layer = qml.QuantumLayer(
-        _circuit(), observables, backend=backend, shots=shots, seed=seed,
-        dtype=torch.complex128, diff_method="parameter-shift" if shots else "auto",
-    )  # fmt: skip
+        _circuit(),
+        observables,
+        backend=backend,
+        shots=shots,
+        seed=seed,
+        dtype=torch.complex128,
+        diff_method="parameter-shift" if shots else "auto",
+    )
     with torch.no_grad():
         for p in layer.parameters():
             p.copy_(torch.linspace(-1.1, 0.9, p.numel(), dtype=p.dtype).reshape(p.shape))
@@ -111,8 +116,9 @@ def test_grouping_shares_samples_within_a_group():
     x = c.inputs(1)
     c.h(0).cnot(0, 1).rz(0, x[0])  # rz keeps the Z-basis populations
     for backend in BACKENDS:
-        layer = qml.QuantumLayer(c, [qml.Z(0) - qml.Z(1), qml.Z(0) @ qml.Z(1)], backend=backend,
-                                 shots=50, seed=1)  # fmt: skip
+        layer = qml.QuantumLayer(
+            c, [qml.Z(0) - qml.Z(1), qml.Z(0) @ qml.Z(1)], backend=backend, shots=50, seed=1
+        )
         out = layer(torch.rand(3, 1))
         assert torch.equal(out, torch.tensor([[0.0, 1.0]] * 3, dtype=out.dtype)), backend
         assert layer.stats.circuits == 3  # one group: one measured circuit per row
@@ -157,8 +163,9 @@ def test_aer_custom_noise_model_depolarises_as_the_analytic_channel(shots):
     for i in range(len(angles)):
         c.rx(0, w[i])
     backend = qml.backends.get_backend("aer", noise=model)
-    layer = qml.QuantumLayer(c, [qml.Z(0)], backend=backend, shots=shots, seed=2,
-                             dtype=torch.complex128)  # fmt: skip
+    layer = qml.QuantumLayer(
+        c, [qml.Z(0)], backend=backend, shots=shots, seed=2, dtype=torch.complex128
+    )
     with torch.no_grad():
         layer.w.copy_(torch.tensor(angles))
     z = float(layer().detach().reshape(-1)[0])

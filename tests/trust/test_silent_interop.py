@@ -1,4 +1,4 @@
-"""Qiskit import never computes something else, and refuses what it cannot hold (issue 9).
+"""Qiskit import never computes something else, and refuses what it cannot hold.
 
 Every numeric check compares the imported circuit's state with Qiskit's own ``Statevector``
 of the same circuit bound to the same parameter values.
@@ -17,7 +17,7 @@ from qiskit.quantum_info import Statevector
 import qml
 from qml.errors import InteropError
 from qml.interop.bitorder import reverse_index_bits
-from qml.sim import compile_plan
+from qml.sim import reference_plan
 from tests.tolerances import atol
 
 DTYPE = torch.complex128
@@ -28,7 +28,7 @@ def qml_state(circuit: qml.Circuit, xs: dict[str, np.ndarray], ws: dict[str, np.
     row = [np.asarray(xs[name], dtype=float).reshape(-1) for name in circuit.input_shapes]
     x = torch.tensor(np.concatenate(row) if row else np.zeros(0))[None, :]
     w = {k: torch.tensor(np.asarray(v, dtype=float)) for k, v in ws.items()}
-    return compile_plan(circuit).run(x, w, dtype=DTYPE).reshape(-1).numpy()
+    return reference_plan(circuit).run(x, w, dtype=DTYPE).reshape(-1).numpy()
 
 
 def qiskit_state(qc: QuantumCircuit, values: dict) -> np.ndarray:
