@@ -123,10 +123,6 @@ class Expr:
     def depends_on_inputs(self) -> bool:
         return any(isinstance(leaf, Input) for leaf in self.leaves())
 
-    @property
-    def is_constant(self) -> bool:
-        return next(iter(self.leaves()), None) is None
-
     def _prec(self) -> int:
         return _PREC_ATOM
 

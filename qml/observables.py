@@ -20,7 +20,18 @@ import torch
 from qml._checks import integer, is_integer, is_real, real
 from qml.errors import ObservableError
 
-__all__ = ["Observable", "PauliWord", "PauliSum", "Hermitian", "X", "Y", "Z", "I", "as_observable"]
+__all__ = [
+    "Observable",
+    "PauliWord",
+    "PauliSum",
+    "Hermitian",
+    "X",
+    "Y",
+    "Z",
+    "I",
+    "as_observable",
+    "observable_list",
+]
 
 # Single-qubit Pauli product table: (a, b) -> (phase, result), from a b = i c for the cyclic
 # orders (a, b, c) of X, Y, Z
@@ -379,6 +390,34 @@ def Z(wire: int) -> PauliWord:
 def I(wire: int) -> PauliWord:  # noqa: E743 - the conventional name
     """The identity on ``wire`` (it keeps the wire in the observable's support)."""
     return _pauli("I", wire)
+
+
+def observable_list(
+    observables: object, *, n_qubits: int, error: type[Exception] = ObservableError
+) -> list[Observable]:
+    """The observables a layer or an estimate measures, checked against ``n_qubits`` wires.
+
+    ``None`` means ``Z`` on every wire; one observable means a list of it; anything else must
+    be an iterable of observables (or what :func:`as_observable` accepts). The list may come
+    back empty: each caller says why that is wrong in its own words.
+
+    Raises:
+        error: ``observables`` is a string or not iterable.
+        ObservableError: an entry is not an observable or acts outside the wires.
+
+    >>> observable_list(None, n_qubits=2)
+    [Z(0), Z(1)]
+    """
+    if observables is None:
+        return [Z(q) for q in range(n_qubits)]
+    if isinstance(observables, Observable):
+        observables = [observables]
+    if isinstance(observables, str | bytes) or not isinstance(observables, Iterable):
+        raise error(f"observables must be an observable or a list of them, got {observables!r}")
+    obs = [as_observable(o) for o in observables]
+    for o in obs:
+        o.validate(n_qubits)
+    return obs
 
 
 def as_observable(obs: object) -> Observable:

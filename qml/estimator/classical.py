@@ -29,7 +29,7 @@ from qml.estimator.calibration import (
 )
 from qml.estimator.footprint import energy_kwh
 from qml.estimator.host import host_key
-from qml.estimator.power import PowerReading, _parse_device, device_power, resolve_device
+from qml.estimator.power import PowerReading, device_power, parse_device, resolve_device
 
 __all__ = [
     "matched_mlp",
@@ -60,7 +60,7 @@ _MAX_ROUNDS = 40
 CLASSICAL_BUSY_SPREAD = 0.5
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
+def _check_int(value: object, *, name: str, minimum: int) -> int:
     return integer(
         value, name=name, error=EstimateError, minimum=minimum, expected=f"an integer >= {minimum}"
     )
@@ -108,9 +108,9 @@ def matched_mlp(*, in_features: int, out_features: int, parameters: int) -> torc
           (2): Linear(in_features=7, out_features=1, bias=True)
         ), 43)
     """
-    n_in = _check_int("in_features", in_features, 0)
-    n_out = _check_int("out_features", out_features, 1)
-    h = _matched_hidden(n_in, n_out, _check_int("parameters", parameters, 1))
+    n_in = _check_int(in_features, name="in_features", minimum=0)
+    n_out = _check_int(out_features, name="out_features", minimum=1)
+    h = _matched_hidden(n_in, n_out, _check_int(parameters, name="parameters", minimum=1))
     if n_in == 0:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Initializing zero-element tensors")
@@ -138,7 +138,7 @@ class ClassicalCalibration:
         return self.spread is not None and self.spread > CLASSICAL_BUSY_SPREAD
 
     def __post_init__(self) -> None:
-        _parse_device(self.device)
+        parse_device(self.device)
         if self.spread is not None:
             real(
                 self.spread,
@@ -316,7 +316,7 @@ class ClassicalCost:
 
 
 def _same_device(a: str, b: str) -> bool:
-    da, db = _parse_device(a), _parse_device(b)
+    da, db = parse_device(a), parse_device(b)
     return da.type == db.type and (da.index is None or db.index is None or da.index == db.index)
 
 
@@ -369,12 +369,12 @@ def classical_cost(
         >>> cost.layout, cost.flops, cost.steps, round(cost.seconds, 5)
         ((4, 7, 1), 2580000.0, 100, 0.01258)
     """
-    n_in = _check_int("in_features", in_features, 0)
-    n_out = _check_int("out_features", out_features, 1)
-    _check_int("parameters", parameters, 1)
-    n_samples = _check_int("samples", samples, 1)
-    n_epochs = _check_int("epochs", epochs, 1)
-    n_batch = _check_int("batch", batch, 1)
+    n_in = _check_int(in_features, name="in_features", minimum=0)
+    n_out = _check_int(out_features, name="out_features", minimum=1)
+    _check_int(parameters, name="parameters", minimum=1)
+    n_samples = _check_int(samples, name="samples", minimum=1)
+    n_epochs = _check_int(epochs, name="epochs", minimum=1)
+    n_batch = _check_int(batch, name="batch", minimum=1)
     if calibration is None:
         calibration = measure_classical_calibration(device)
     elif not isinstance(calibration, ClassicalCalibration):

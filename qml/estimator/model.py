@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
 
 from qml.circuit import Circuit
 from qml.errors import EstimateError
-from qml.observables import Observable, Z, as_observable
+from qml.observables import Observable, observable_list
 
 if TYPE_CHECKING:
     from qml.nn import QuantumLayer
@@ -61,19 +61,9 @@ def model_parts(
             raise EstimateError("a QuantumLayer brings its own observables; drop observables=")
         return model.circuit, list(model.observables)
     if isinstance(model, Circuit):
-        if observables is None:
-            return model, [Z(q) for q in range(model.n_qubits)]
-        if isinstance(observables, Observable):
-            observables = [observables]
-        if isinstance(observables, str | bytes) or not isinstance(observables, Iterable):
-            raise EstimateError(
-                f"observables must be an observable or a list of them, got {observables!r}"
-            )
-        obs = [as_observable(o) for o in observables]
+        obs = observable_list(observables, n_qubits=model.n_qubits, error=EstimateError)
         if not obs:
             raise EstimateError("observables is empty: give at least one")
-        for o in obs:
-            o.validate(model.n_qubits)
         return model, obs
     raise EstimateError(
         f"estimate needs a qml.QuantumLayer (or a module holding one) or a qml.Circuit, got "

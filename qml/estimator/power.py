@@ -29,6 +29,7 @@ from qml.estimator.footprint import JOULES_PER_KWH
 __all__ = [
     "PowerReading",
     "device_power",
+    "parse_device",
     "resolve_device",
     "EnergyMeter",
     "RAPL_ROOT",
@@ -117,7 +118,13 @@ class PowerReading:
         return asdict(self)
 
 
-def _parse_device(device: str) -> torch.device:
+def parse_device(device: str) -> torch.device:
+    """``device`` as a :class:`torch.device`, checked to be ``"cpu"`` or ``"cuda[:N]"``.
+
+    Raises:
+        EstimateError: ``device`` is not a string, not a torch device string, or neither
+            a CPU nor a CUDA device.
+    """
     if not isinstance(device, str):
         raise EstimateError(f"device must be a string such as 'cpu' or 'cuda:0', got {device!r}")
     try:
@@ -139,7 +146,7 @@ def resolve_device(device: str) -> torch.device:
         >>> resolve_device("cpu")
         device(type='cpu')
     """
-    dev = _parse_device(device)
+    dev = parse_device(device)
     if dev.type == "cpu":
         return dev
     if not torch.cuda.is_available():
@@ -278,7 +285,7 @@ def device_power(device: str = "cpu", *, watts: float | None = None) -> PowerRea
         >>> device_power("cpu").measured
         False
     """
-    dev = _parse_device(device)
+    dev = parse_device(device)
     if watts is not None:
         return PowerReading(
             watts=_check_watts(watts), source="user", measured=False, note="given by the user"
@@ -394,7 +401,7 @@ class EnergyMeter:
 
     def __init__(self, device: str = "cpu", *, watts: float | None = None) -> None:
         self.device = device
-        self._dev = _parse_device(device) if watts is not None else resolve_device(device)
+        self._dev = parse_device(device) if watts is not None else resolve_device(device)
         self._fallback = device_power(device, watts=watts)
         self._user = watts is not None
         self._counter: _RaplCounter | _NvmlCounter | None = None

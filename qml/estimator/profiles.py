@@ -27,6 +27,7 @@ __all__ = [
     "ibm_profile",
     "USER_OVERRIDE",
     "TECHNOLOGIES",
+    "NATIVE_GATES",
     "GENERIC_TARGETS",
     "IBM_PAYG_PRICE_USD_PER_S",
     "SC_SYSTEM_POWER_W",
@@ -69,7 +70,16 @@ __all__ = [
 ]
 
 USER_OVERRIDE = "user override"
-TECHNOLOGIES = ("superconducting", "trapped_ion", "neutral_atom")
+# Native gates per technology (a new technology is a row here and a profile below).
+# Superconducting: IBM Heron's (fake_fez operation names). Trapped ion: Molmer-Sorensen XX gate
+# plus rotations (learn.padho.ai/wiki/trapped-ion-gates). Neutral atom: virtual RZ, SQRT_X, H
+# and Rydberg CZ (QDK NeutralAtom instruction set).
+NATIVE_GATES: dict[str, tuple[str, ...]] = {
+    "superconducting": ("rz", "sx", "x", "cz"),
+    "trapped_ion": ("rz", "rx", "ry", "rxx"),
+    "neutral_atom": ("rz", "sx", "h", "cz"),
+}
+TECHNOLOGIES = tuple(NATIVE_GATES)
 GENERIC_TARGETS = TECHNOLOGIES  # one generic profile per technology, named after it
 
 # -- IBM (per-device values come from the fake backend's snapshot) --------------------------
@@ -276,7 +286,12 @@ def ibm_profile(name: str, backend: Any) -> HardwareProfile:
         put(t_field, median(op, "duration"), f"{snap}: median {op} duration", t_fb)
         put(f"{kind}_error", median(op, "error"), f"{snap}: median {op} error", e_fb)
     rep = getattr(backend.configuration(), "default_rep_delay", None)
-    put("shot_overhead_s", rep, f"{snap}: configuration().default_rep_delay", SC_SHOT_OVERHEAD_S)
+    put(
+        "shot_overhead_s",
+        rep,
+        f"{snap}: configuration().default_rep_delay",
+        IBM_DEFAULT_REP_DELAY_S,
+    )
     values["num_qubits"] = backend.num_qubits
     sources["num_qubits"] = snap
     return HardwareProfile(

@@ -23,21 +23,19 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from qml._checks import integer
 from qml.circuit import Circuit, StatePrep
 from qml.errors import EstimateError, InteropError
-from qml.estimator.profiles import GENERIC_PROFILES, GENERIC_TARGETS, HardwareProfile, ibm_profile
+from qml.estimator.profiles import (
+    GENERIC_PROFILES,
+    GENERIC_TARGETS,
+    NATIVE_GATES,
+    HardwareProfile,
+    ibm_profile,
+)
 
 if TYPE_CHECKING:
     from qml.estimator.fault_tolerant import FaultTolerantEstimate
 
 __all__ = ["QuantumTarget", "Target", "CircuitResources", "known_targets", "get_target"]
 
-# Native gates of the generic targets. Superconducting: IBM Heron's (fake_fez operation names).
-# Trapped ion: Molmer-Sorensen XX gate plus rotations (learn.padho.ai/wiki/trapped-ion-gates).
-# Neutral atom: virtual RZ, SQRT_X, H and Rydberg CZ (QDK NeutralAtom instruction set).
-NATIVE_GATES = {
-    "superconducting": ("rz", "sx", "x", "cz"),
-    "trapped_ion": ("rz", "rx", "ry", "rxx"),
-    "neutral_atom": ("rz", "sx", "h", "cz"),
-}
 # rz is a frame change: 0 s and no error (IBM's calibration says so: duration 0, error 0; the QDK
 # neutral-atom model calls RZ "free virtual"; for trapped ions an assumption).
 VIRTUAL_GATES = frozenset({"rz"})

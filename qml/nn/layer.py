@@ -16,13 +16,13 @@ from qml.errors import (
     CircuitError,
     DiffMethodError,
     InputError,
-    ObservableError,
+    ModelFileError,
     ParameterError,
     ShotsError,
 )
 from qml.nn.init import initial_weights
 from qml.nn.validation import check_state_dict_entry, checked_seed, layer_inputs, layer_weight
-from qml.observables import Observable, Z, as_observable
+from qml.observables import Observable, observable_list
 from qml.sim.memory import check_bytes
 
 __all__ = ["QuantumLayer"]
@@ -104,19 +104,9 @@ class QuantumLayer(nn.Module):
         super().__init__()
         if not isinstance(circuit, Circuit):
             raise CircuitError(f"QuantumLayer needs a qml.Circuit, got {type(circuit).__name__}")
-        if observables is None:
-            observables = [Z(q) for q in range(circuit.n_qubits)]
-        elif isinstance(observables, Observable):
-            observables = [observables]
-        elif isinstance(observables, str | bytes) or not isinstance(observables, Sequence):
-            raise ObservableError(
-                f"observables must be an observable or a list of them, got {observables!r}"
-            )
-        obs = [as_observable(o) for o in observables]
+        obs = observable_list(observables, n_qubits=circuit.n_qubits)
         if not obs:
             raise CircuitError("QuantumLayer needs at least one observable")
-        for o in obs:
-            o.validate(circuit.n_qubits)
         if shots is not None:
             integer(
                 shots,
@@ -237,6 +227,16 @@ class QuantumLayer(nn.Module):
         return self.circuit.n_qubits
 
     @property
+    def real_dtype(self) -> torch.dtype:
+        """The real dtype the layer simulates in: ``float32`` (complex64) or ``float64``."""
+        return self._anchor_tensor.dtype
+
+    @property
+    def generator(self) -> torch.Generator | None:
+        """The generator seeded by ``seed=`` (initial weights, shot sampling), else ``None``."""
+        return self._generator
+
+    @property
     def output_size(self) -> int:
         return len(self.observables)
 
@@ -287,7 +287,8 @@ class QuantumLayer(nn.Module):
     @property
     def _anchor_tensor(self) -> torch.Tensor:
         anchor = self._anchor
-        assert isinstance(anchor, torch.Tensor)
+        if not isinstance(anchor, torch.Tensor):  # only a tampered model file gets here
+            raise ModelFileError(f"the layer's dtype anchor is a {type(anchor).__name__}")
         return anchor
 
     def _run_args(self, batch: int) -> dict:

@@ -79,7 +79,7 @@ def save(layer: QuantumLayer, path: str | os.PathLike) -> Path:
     for name, value in state.items():
         if value.is_floating_point() and not torch.isfinite(value).all():
             raise ModelFileError(f"{path}: weight {name!r} holds non-finite values")
-    gen = layer._generator
+    gen = layer.generator
     payload = {
         "format": FORMAT,
         "version": VERSION,

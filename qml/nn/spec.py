@@ -68,10 +68,7 @@ def layer_spec(layer: QuantumLayer) -> dict:
             object with non-data options, a custom observable or expression, a real dtype
             other than float32 or float64).
     """
-    anchor = layer._anchor
-    if not isinstance(anchor, torch.Tensor):
-        raise ModelFileError(f"the layer's dtype anchor is a {type(anchor).__name__}")
-    real = anchor.dtype
+    real = layer.real_dtype
     dtype = {_REAL[c]: name for name, c in DTYPES.items()}.get(real)
     if dtype is None:
         raise ModelFileError(f"the layer simulates in {real}; a file holds complex64 or complex128")
@@ -226,9 +223,9 @@ def build_layer(path: Path, spec: Any, state: Mapping, rng: Any, *, where: str) 
             seed=None if rng is None else 0,
         )
         _load_tensors(layer, state)
-        if rng is not None and layer._generator is not None:
+        if rng is not None and layer.generator is not None:
             try:
-                layer._generator.set_state(rng)
+                layer.generator.set_state(rng)
             except RuntimeError as e:  # torch refuses a state of the wrong size
                 raise ModelFileError(
                     f"rng_state is not a generator state: {error_line(e)}"

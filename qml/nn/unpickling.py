@@ -187,7 +187,7 @@ def _rebuilt_layer(path: Path, m: QuantumLayer, where: str) -> QuantumLayer:
     try:
         spec = layer_spec(m)
         state = m.state_dict()
-        gen = m._generator
+        gen = m.generator
         if gen is not None and not isinstance(gen, torch.Generator):
             raise ModelFileError(f"its generator is a {type(gen).__name__}")
         frozen = {n for n, p in m.named_parameters() if not p.requires_grad}

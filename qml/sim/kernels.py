@@ -345,7 +345,11 @@ def chunk_cotangent(lam: torch.Tensor, psi: torch.Tensor, w0: int, nw: int, n: i
     """``sum over the other wires of lam psi^dagger`` on a chunk of wires ``w0..w0+nw-1``.
 
     Args:
-        lam, psi: flat ``(B, 2**n)``.
+        lam: the adjoint state, flat ``(B, 2**n)``.
+        psi: the state, flat ``(B, 2**n)``.
+        w0: first wire of the chunk.
+        nw: wires in the chunk.
+        n: qubits.
 
     Returns:
         ``(B, d, d)``, ``d = 2**nw``.
@@ -367,7 +371,10 @@ def matrix_cotangent(
     """``sum over the other wires of lam psi^dagger`` on ``wires`` (any order).
 
     Args:
-        lam, psi: flat ``(B, 2**n)``.
+        lam: the adjoint state, flat ``(B, 2**n)``.
+        psi: the state, flat ``(B, 2**n)``.
+        wires: the gate's wires.
+        n: qubits.
 
     Returns:
         ``(B, d, d)`` in the order the wires are listed, ``d = 2**len(wires)``.

@@ -94,8 +94,8 @@ def test_identity_block_piece_must_be_a_circuit(bad):
 
 @pytest.mark.parametrize("bad", ["", 3, None])
 def test_identity_block_suffix(bad):
-    """An empty suffix used to name the inverse's weights like the originals: the block was
-    then the identity whatever its weights (silently untrainable)."""
+    """An empty suffix would name the inverse's weights like the originals: the block would be
+    the identity whatever its weights (silently untrainable)."""
     with pytest.raises(
         CircuitError, match=rf"suffix must be a non-empty string, got {_named(bad)}"
     ):

@@ -1,4 +1,4 @@
-"""Issue 9, section 1: no code runs from a file.
+"""No code runs from a file.
 
 Every pickle payload below would create a marker file if it ran. It is saved in a .pt/.pth
 the way an attacker would ship it, then loaded through ``qml.load`` and through
