@@ -28,6 +28,7 @@ __all__ = [
     "USER_OVERRIDE",
     "TECHNOLOGIES",
     "NATIVE_GATES",
+    "operation_fields",
     "GENERIC_TARGETS",
     "IBM_PAYG_PRICE_USD_PER_S",
     "SC_SYSTEM_POWER_W",
@@ -156,6 +157,17 @@ _OVERHEADS = ("shot_overhead_s", "job_overhead_s", "system_power_w", "price_usd_
 _ERRORS = ("one_qubit_error", "two_qubit_error", "readout_error")
 
 
+def operation_fields(kind: str) -> tuple[str, str]:
+    """The :class:`HardwareProfile` fields of an operation kind: ``(time, error)``.
+
+    >>> operation_fields("two_qubit")
+    ('two_qubit_gate_s', 'two_qubit_error')
+    >>> operation_fields("readout")
+    ('readout_s', 'readout_error')
+    """
+    return ("readout_s" if kind == "readout" else f"{kind}_gate_s"), f"{kind}_error"
+
+
 @dataclass(frozen=True, kw_only=True)
 class HardwareProfile:
     """A device's timings (s), error rates, power (W) and price (USD/s), each with a source.
@@ -282,9 +294,9 @@ def ibm_profile(name: str, backend: Any) -> HardwareProfile:
         ("two_qubit", two, SC_TWO_QUBIT_GATE_S, SC_TWO_QUBIT_ERROR),
         ("readout", "measure", SC_READOUT_S, SC_READOUT_ERROR),
     ):
-        t_field = "readout_s" if kind == "readout" else f"{kind}_gate_s"
+        t_field, e_field = operation_fields(kind)
         put(t_field, median(op, "duration"), f"{snap}: median {op} duration", t_fb)
-        put(f"{kind}_error", median(op, "error"), f"{snap}: median {op} error", e_fb)
+        put(e_field, median(op, "error"), f"{snap}: median {op} error", e_fb)
     rep = getattr(backend.configuration(), "default_rep_delay", None)
     put(
         "shot_overhead_s",

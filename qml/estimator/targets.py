@@ -29,6 +29,7 @@ from qml.estimator.profiles import (
     NATIVE_GATES,
     HardwareProfile,
     ibm_profile,
+    operation_fields,
 )
 
 if TYPE_CHECKING:
@@ -255,8 +256,7 @@ class Target:
             return 0.0, 0.0
         p = self.profile
         kind = "readout" if name == "measure" else "one_qubit" if len(qargs) == 1 else "two_qubit"
-        t_field = "readout_s" if kind == "readout" else f"{kind}_gate_s"
-        e_field = f"{kind}_error"
+        t_field, e_field = operation_fields(kind)
         duration, error = getattr(p, t_field), getattr(p, e_field)
         if self.backend is not None and name in self.backend.target.operation_names:
             props = self.backend.target[name].get(qargs)
