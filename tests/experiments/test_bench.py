@@ -178,3 +178,12 @@ def test_quick_bench_on_cuda(tmp_path):
     assert doc["machine"]["gpu"] and doc["machine"]["bandwidth_bytes_per_s"]["cuda"] > 0
     qml_rows = [r for r in doc["rows"] if r["framework"] == "qml"]
     assert qml_rows and all(r["status"] == "ok" and r["step_s"] > 0 for r in qml_rows)
+
+
+def test_tree_comparison_refuses_a_folder_without_qml(tmp_path, capsys):
+    from experiments.bench import trees
+
+    with pytest.raises(SystemExit) as e:
+        trees.main([str(tmp_path), str(tmp_path)])
+    assert e.value.code == 2
+    assert "has no qml/__init__.py" in capsys.readouterr().err
